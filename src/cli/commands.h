@@ -1,0 +1,15 @@
+#pragma once
+// Each subcommand registers itself on the CLI11 app; its callback stores the process exit code.
+#include <CLI/CLI.hpp>
+
+namespace pennant::cli {
+
+void registerCommands(CLI::App& app);
+// Exit code set by the subcommand that ran.
+int exitCode();
+void setExitCode(int code);
+
+// One registration function per subcommand file.
+void registerVersion(CLI::App& app);
+
+}  // namespace pennant::cli

@@ -1,0 +1,8 @@
+# Pinned versions of the test control plane; the go.mod files under test/cluster/ must agree.
+K8S_VERSION=v1.34.4
+K8S_MAJOR=1
+K8S_MINOR=34
+ETCD_VERSION=v3.6.16
+KWOK_VERSION=v0.8.0
+GATEWAY_API_VERSION=v1.6.3
+TESTBED_KEY="k8s-${K8S_VERSION}_etcd-${ETCD_VERSION}_kwok-${KWOK_VERSION}"
