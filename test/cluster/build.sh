@@ -34,5 +34,30 @@ total=$SECONDS
 for c in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
   [[ $only == all || $only == "$c" ]] && build "$c" k8s "k8s.io/kubernetes/cmd/$c" "$K8S_LDFLAGS"
 done
+# Data the cluster needs, copied from the pinned modules so cluster.sh never runs go.
+stageData() {
+  local gw="$BIN/gateway-api-$GATEWAY_API_VERSION" stages="$BIN/kwok-stages.yaml"
+  if [[ ! -d $gw ]]; then
+    local dir
+    dir=$(cd "$HERE/kwok" && go mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" |
+      sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+    [[ -d $dir/config/crd/standard ]] || { log "gateway-api $GATEWAY_API_VERSION has no config/crd/standard"; exit 1; }
+    mkdir -p "$gw.tmp" && cp "$dir"/config/crd/standard/*.yaml "$gw.tmp/" && chmod -R u+w "$gw.tmp"
+    mv "$gw.tmp" "$gw"
+    log "Gateway API $GATEWAY_API_VERSION standard CRDs copied to $gw"
+  fi
+  if [[ ! -f $stages ]]; then
+    local kwok
+    kwok=$(cd "$HERE/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/stage
+    # kwok v0.8 has no built-in stages: Nodes become Ready and Pods Running+Ready only through these.
+    for f in node/fast/node-initialize.yaml node/heartbeat/node-heartbeat.yaml \
+      pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+      echo "---"; cat "$kwok/$f"
+    done >"$stages.tmp"
+    mv "$stages.tmp" "$stages"
+    log "KWOK stages written to $stages"
+  fi
+}
+[[ $only == all || $only == data ]] && stageData
 log "control plane ready in $((SECONDS - total))s"
 echo "$BIN"
