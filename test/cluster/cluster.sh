@@ -201,6 +201,8 @@ EOF
     --initial-cluster "pennant=$peerUrl"
   waitFor etcd "etcd healthy" etcdHealthy
 
+  # TaintNodesByCondition would put node.kubernetes.io/not-ready:NoSchedule on new Nodes, and
+  # only the node-lifecycle controller (which needs kubelet-style leases) takes it off.
   # The watch cache answers watches and exact lists at old resourceVersions from memory, so an
   # etcd compaction alone never yields 410 for cached resources. PodTemplates (unused by Pennant)
   # bypass the cache so tests can force "410 Expired" by compacting etcd.
@@ -212,13 +214,16 @@ EOF
     --service-account-key-file "$DIR/certs/sa.pub" \
     --service-account-signing-key-file "$DIR/certs/sa.key" \
     --service-cluster-ip-range 10.96.0.0/16 --authorization-mode RBAC \
-    --token-auth-file "$DIR/certs/tokens.csv" --disable-admission-plugins ServiceAccount \
+    --token-auth-file "$DIR/certs/tokens.csv" --disable-admission-plugins ServiceAccount,TaintNodesByCondition \
     --endpoint-reconciler-type none --profiling=false --watch-cache-sizes "podtemplates#0" \
     ${PENNANT_TESTBED_APISERVER_FLAGS:-}
   waitFor kube-apiserver "kube-apiserver ready" apiReady
 
+  # Each controller runs as its own kube-system ServiceAccount (TokenRequest), with the bootstrap
+  # RBAC roles, as in kubeadm clusters; the system:kube-controller-manager user alone may not
+  # create ReplicaSets.
   start kube-controller-manager --kubeconfig "$DIR/kube-controller-manager.kubeconfig" \
-    --leader-elect=false --secure-port 0 \
+    --leader-elect=false --secure-port 0 --use-service-account-credentials \
     --controllers deployment-controller,replicaset-controller,garbage-collector-controller,namespace-controller,serviceaccount-controller
   start kube-scheduler --kubeconfig "$DIR/kube-scheduler.kubeconfig" --leader-elect=false \
     --bind-address 127.0.0.1 --secure-port "$SCHEDULER_PORT"
