@@ -1,9 +1,11 @@
 #pragma once
 // How to reach an API server: from a kubeconfig file or from the in-cluster service account.
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "http/http_client.h"
 
@@ -11,6 +13,12 @@ namespace pennant::kube {
 
 // Supplies the Authorization header. Implementations re-read rotated token files and refresh
 // exec-plugin credentials when they expire; all methods are thread-safe.
+// A client certificate handed out at request time (exec plugins return one that expires).
+struct ClientCertificate {
+  std::string certPem;
+  std::string keyPem;
+};
+
 class Credentials {
  public:
   virtual ~Credentials() = default;
@@ -18,6 +26,9 @@ class Credentials {
   virtual StatusOr<std::string> authorization() = 0;
   // Called after a 401 answer: the next authorization() fetches fresh credentials.
   virtual void invalidate() = 0;
+  // A client certificate that overrides ClusterConfig::tls's client cert/key, or nullopt to use
+  // those. Only exec plugins return one; call it after authorization() (same cached credential).
+  virtual StatusOr<std::optional<ClientCertificate>> clientCertificate() { return std::nullopt; }
 };
 
 struct ClusterConfig {
@@ -26,11 +37,15 @@ struct ClusterConfig {
   std::shared_ptr<Credentials> credentials;  // never null (a no-auth Credentials when none)
   std::string defaultNamespace = "default";
   std::string source;  // where this came from, for messages: "/root/.kube/config (context kind)"
+  // kubeconfig tls-server-name: the name to verify the server certificate against (and send as
+  // SNI) instead of the host in `server`; "" = the host in `server`.
+  std::string tlsServerName;
 };
 
 struct KubeconfigOptions {
-  std::string path;     // "" = $KUBECONFIG (first entry) or ~/.kube/config
+  std::string path;     // "" = $KUBECONFIG (first existing entry) or ~/.kube/config
   std::string context;  // "" = current-context
+  std::shared_ptr<const Clock> clock;  // for credential expiry; nullptr = systemClock()
 };
 
 // Loads a kubeconfig. A malformed file is kInvalidArgument naming the file and the field
@@ -41,6 +56,7 @@ struct InClusterOptions {
   std::string serviceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount";
   std::string host;  // "" = $KUBERNETES_SERVICE_HOST
   std::string port;  // "" = $KUBERNETES_SERVICE_PORT
+  std::shared_ptr<const Clock> clock;  // for the token re-read period; nullptr = systemClock()
 };
 
 // In-cluster config: the token file is re-read when it changes (projected tokens rotate).
