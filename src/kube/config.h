@@ -11,14 +11,14 @@
 
 namespace pennant::kube {
 
-// Supplies the Authorization header. Implementations re-read rotated token files and refresh
-// exec-plugin credentials when they expire; all methods are thread-safe.
 // A client certificate handed out at request time (exec plugins return one that expires).
 struct ClientCertificate {
   std::string certPem;
   std::string keyPem;
 };
 
+// Supplies the Authorization header. Implementations re-read rotated token files and refresh
+// exec-plugin credentials when they expire; all methods are thread-safe.
 class Credentials {
  public:
   virtual ~Credentials() = default;
