@@ -1,0 +1,134 @@
+#include "integration/cluster_env.h"
+
+#include <cstdlib>
+#include <random>
+#include <thread>
+
+#include "kube/credentials.h"
+#include "kube/rest_client.h"
+
+#include <gtest/gtest.h>
+#include <absl/strings/str_cat.h>
+#include <absl/strings/str_split.h>
+#include <absl/strings/strip.h>
+
+namespace pennant::testbed {
+
+std::string dir() {
+  if (const char* d = std::getenv("PENNANT_TESTBED_DIR"); d != nullptr && *d != '\0') return d;
+  return PENNANT_TESTBED_DEFAULT_DIR;
+}
+
+std::string kubeconfigPath() { return dir() + "/kubeconfig"; }
+
+StatusOr<std::string> env(std::string_view key) {
+  const std::string path = dir() + "/cluster.env";
+  PENNANT_ASSIGN_OR_RETURN(std::string text, readFile(path));
+  for (std::string_view line : absl::StrSplit(text, '\n')) {
+    if (absl::ConsumePrefix(&line, key) && absl::ConsumePrefix(&line, "=")) return std::string(line);
+  }
+  return absl::NotFoundError(absl::StrCat(path, ": no ", key, " (is the cluster up?)"));
+}
+
+http::ClientPtr httpClient() {
+  http::TlsOptions tls;
+  tls.caFile = env("CA_FILE").value_or("");
+  return http::makeCurlClient(tls);
+}
+
+StatusOr<http::Response> apiRequest(std::string method, std::string path, std::string body, std::string token) {
+  PENNANT_ASSIGN_OR_RETURN(std::string server, env("APISERVER"));
+  if (token.empty()) {
+    PENNANT_ASSIGN_OR_RETURN(token, env("ADMIN_TOKEN"));
+  }
+  http::Request request;
+  request.method = std::move(method);
+  request.url = server + path;
+  request.body = std::move(body);
+  request.headers = {{"Authorization", "Bearer " + token}, {"Accept", "application/json"}};
+  if (!request.body.empty()) request.headers.emplace_back("Content-Type", "application/json");
+  return httpClient()->send(request);
+}
+
+StatusOr<int64_t> compactEtcd() {
+  PENNANT_ASSIGN_OR_RETURN(std::string etcd, env("ETCD_ENDPOINT"));
+  auto client = http::makeCurlClient();
+  http::Request range;  // any read answers with the current revision in its header
+  range.method = "POST";
+  range.url = etcd + "/v3/kv/range";
+  range.body = R"({"key":"Lw=="})";  // "/" in base64
+  PENNANT_ASSIGN_OR_RETURN(http::Response answer, client->send(range));
+  PENNANT_ASSIGN_OR_RETURN(Json doc, parseJson(answer.body, "etcd range answer"));
+  const std::string revision = stringAt(doc, {"header", "revision"});
+  if (answer.status != 200 || revision.empty()) {
+    return absl::InternalError(absl::StrCat("etcd range: HTTP ", answer.status, ": ", answer.body));
+  }
+  http::Request compact;
+  compact.method = "POST";
+  compact.url = etcd + "/v3/kv/compaction";
+  compact.body = Json{{"revision", revision}, {"physical", true}}.dump();
+  PENNANT_ASSIGN_OR_RETURN(http::Response done, client->send(compact));
+  if (done.status != 200) {
+    return absl::InternalError(absl::StrCat("etcd compaction: HTTP ", done.status, ": ", done.body));
+  }
+  return std::stoll(revision);
+}
+
+StatusOr<kube::ClusterConfig> adminConfig() {
+  return kube::loadKubeconfig({.path = kubeconfigPath(), .context = ""});
+}
+
+kube::ClientPtr adminClient() {
+  auto config = adminConfig();
+  if (!config.ok()) {
+    ADD_FAILURE() << "admin kubeconfig: " << config.status();
+    return nullptr;
+  }
+  return kube::makeRestClient(*std::move(config));
+}
+
+kube::ClientPtr clientWithToken(const std::string& token) {
+  auto config = adminConfig();
+  if (!config.ok()) {
+    ADD_FAILURE() << "admin kubeconfig: " << config.status();
+    return nullptr;
+  }
+  config->credentials = kube::makeBearerCredentials(token);
+  return kube::makeRestClient(*std::move(config));
+}
+
+ScopedNamespace::ScopedNamespace(std::string_view prefix) : name_(uniqueName(prefix)) {
+  auto client = adminClient();
+  if (client == nullptr) return;
+  Json ns = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name_}}}};
+  auto created = client->create(kube::resources::namespaces(), "", ns);
+  created_ = created.ok();
+  if (!created_) ADD_FAILURE() << "create namespace " << name_ << ": " << created.status();
+}
+
+ScopedNamespace::~ScopedNamespace() {
+  if (!created_) return;
+  if (auto client = adminClient()) {
+    // The namespace controller removes the contents; nothing waits for that.
+    (void)client->remove(kube::resources::namespaces(), "", name_, {.propagationPolicy = "Background"});
+  }
+}
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= deadline) return condition();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return true;
+}
+
+std::string uniqueName(std::string_view prefix) {
+  static thread_local std::mt19937 rng{std::random_device{}()};
+  static constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string name = absl::StrCat(prefix, "-");
+  for (int i = 0; i < 6; ++i) name += kAlphabet[rng() % kAlphabet.size()];
+  return name;
+}
+
+}  // namespace pennant::testbed
