@@ -1,0 +1,96 @@
+#pragma once
+// A read-only, thread-safe cache of one resource kept current by a Reflector, with event handlers.
+// Cached objects are shared_ptr<const Json>: readers share them and nobody can change them; to
+// change an object, copy it (Json copy = *ptr) and write the copy through the Client.
+// Model: client-go tools/cache shared_informer.go (without the per-handler goroutines).
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kube/client.h"
+#include "kube/reflector.h"
+
+namespace pennant::kube {
+
+using ObjectPtr = std::shared_ptr<const Json>;
+
+// Called on the informer's thread after the cache has changed, in event order. Keep them short
+// (enqueue a key); they may read the cache. A delete carries the last state the cache knew,
+// also when the object vanished while the watch was down (noticed on re-list).
+struct EventHandlers {
+  std::function<void(const ObjectPtr& object)> onAdd;
+  std::function<void(const ObjectPtr& before, const ObjectPtr& after)> onUpdate;
+  std::function<void(const ObjectPtr& last)> onDelete;
+};
+
+struct InformerOptions {
+  Resource resource;
+  std::string ns;             // "" = all namespaces (or a cluster-scoped resource)
+  std::string labelSelector;
+  std::string fieldSelector;
+  int64_t pageSize = 500;
+  BackoffPolicy backoff;
+  std::function<double()> random;  // reconnect jitter source, for tests
+  // managedFields are large and no controller logic reads them; dropping them halves the cache.
+  bool dropManagedFields = true;
+};
+
+class Informer final : private ReflectorStore {
+ public:
+  Informer(ClientPtr client, InformerOptions options);
+  ~Informer() override;
+  Informer(const Informer&) = delete;
+  Informer& operator=(const Informer&) = delete;
+
+  // Registers handlers; when the cache already holds objects they are replayed as onAdd first.
+  void addHandlers(EventHandlers handlers);
+  // Starts listing and watching on a thread of its own. Call once.
+  void start();
+  // Stops the watch and joins the thread; the cache keeps its last contents. Idempotent.
+  void stop();
+
+  // True once the first complete list has been cached and its onAdd handlers have run.
+  bool hasSynced() const { return synced_.load(); }
+  bool waitForSync(std::chrono::milliseconds timeout) const;
+
+  // "namespace/name" (or "name" for a cluster-scoped object).
+  static std::string keyOf(const Json& object);
+  static std::string keyOf(std::string_view ns, std::string_view name);
+
+  ObjectPtr get(std::string_view ns, std::string_view name) const;
+  ObjectPtr getByKey(const std::string& key) const;
+  // Every cached object (in key order), or those of one namespace.
+  std::vector<ObjectPtr> list() const;
+  std::vector<ObjectPtr> list(std::string_view ns) const;
+  size_t size() const;
+  std::string lastSyncResourceVersion() const { return reflector_.lastResourceVersion(); }
+  const Reflector& reflector() const { return reflector_; }
+
+  // ReflectorStore, public for benchmarks and tests that feed the cache directly.
+  void replace(std::vector<Json> items, const std::string& resourceVersion) override;
+  void apply(WatchEvent::Type type, Json object) override;
+
+ private:
+  ObjectPtr freeze(Json object) const;
+
+  InformerOptions options_;
+  Reflector reflector_;
+  mutable std::shared_mutex cacheMu_;
+  std::map<std::string, ObjectPtr, std::less<>> cache_;
+  mutable std::mutex handlersMu_;  // also serialises dispatch against addHandlers' replay
+  std::vector<EventHandlers> handlers_;
+  std::atomic<bool> synced_{false};
+  mutable std::mutex syncMu_;
+  mutable std::condition_variable syncCv_;
+  std::thread thread_;
+};
+
+}  // namespace pennant::kube
