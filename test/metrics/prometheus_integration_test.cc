@@ -1,0 +1,3 @@
+// placeholder, filled in shortly
+#include <gtest/gtest.h>
+TEST(PrometheusIntegrationTest, Placeholder) { SUCCEED(); }
