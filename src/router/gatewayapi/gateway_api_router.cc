@@ -1,0 +1,31 @@
+#include "router/gatewayapi/gateway_api_router.h"
+
+#include "kube/errors.h"
+#include "router/gatewayapi/route_core.h"
+#include "router/gatewayapi/route_writer.h"
+
+namespace pennant::router::gatewayapi {
+
+StatusOr<WriteResult> GatewayApiRouter::setRoutes(const api::Canary& canary, const RouteState& state) {
+  return applyRoute(*client_, canary, state);
+}
+
+StatusOr<Weights> GatewayApiRouter::getRoutes(const api::Canary& canary) {
+  PENNANT_ASSIGN_OR_RETURN(Json route, client_->get(routeResource(canary), canary.namespace_, routeName(canary)));
+  Acceptance acceptance = acceptedByParents(canary, route);
+  if (!acceptance.accepted) {
+    return absl::UnavailableError(stringAt(route, {"kind"}) + " " + canary.namespace_ + "/" + routeName(canary) +
+                                  " is not ready: " + acceptance.reason);
+  }
+  return readWeights(canary, route);
+}
+
+Status GatewayApiRouter::finalize(const api::Canary& canary) {
+  // A managed route is garbage-collected through its ownerReference.
+  if (!canary.routeRef) return absl::OkStatus();
+  auto result = applyRoute(*client_, canary, routeStateFor(canary, 0, "Terminating"));
+  if (!result.ok() && kube::isNotFound(result.status())) return absl::OkStatus();
+  return result.status();
+}
+
+}  // namespace pennant::router::gatewayapi

@@ -1,0 +1,67 @@
+#pragma once
+// The traffic router: moves a Canary's traffic between the primary and canary backends. Four
+// operations, like Flagger's router interface; the Gateway API router (router/gatewayapi) is the
+// one implementation, for HTTPRoute and GRPCRoute.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "api/canary.h"
+#include "common/json.h"
+#include "common/status.h"
+#include "kube/client.h"
+
+namespace pennant::router {
+
+// What the route should express. Weights are percentages: primary 100-canaryWeight.
+struct RouteState {
+  int64_t canaryWeight = 0;  // 0..100; for A/B testing, the weight of the A/B rules
+  std::string phase;         // the Canary phase the route is written for
+  bool mirror = false;       // blue/green: mirror the shifted rules' traffic to the canary
+};
+
+// The route state the controller writes for `weight` in `phase`; mirroring follows Flagger's
+// blue/green rule (analysis.mirror, weight 0, while the analysis runs).
+RouteState routeStateFor(const api::Canary& canary, int64_t weight, std::string phase);
+
+// Weights read back from a route (percentages).
+struct Weights {
+  int64_t primary = 100;
+  int64_t canary = 0;
+  bool mirrored = false;
+  bool operator==(const Weights&) const = default;
+};
+
+enum class WriteAction { kCreated, kUpdated, kUnchanged };
+
+struct WriteResult {
+  WriteAction action = WriteAction::kUnchanged;
+  Json route;        // the route as stored after the write (or as read when unchanged)
+  int attempts = 0;  // 1 + conflict retries
+};
+
+class Router {
+ public:
+  virtual ~Router() = default;
+
+  // Creates the route or brings it to `state`: conditional on resourceVersion (a conflict
+  // re-reads and retries), no write when nothing changes. Invalid input is kInvalidArgument
+  // (one problem per line) and writes nothing; a managed route owned by someone else is
+  // kFailedPrecondition and is left alone.
+  virtual StatusOr<WriteResult> setRoutes(const api::Canary& canary, const RouteState& state) = 0;
+  // Weights on the route. kUnavailable while a parent matching a gatewayRef has not Accepted the
+  // route's current generation (weights not yet in effect must not be trusted).
+  virtual StatusOr<Weights> getRoutes(const api::Canary& canary) = 0;
+  // Called when the Canary is deleted: removes Pennant's A/B rules from a referenced route and
+  // sends its traffic to the primary. A managed route goes with its ownerReference.
+  virtual Status finalize(const api::Canary& canary) = 0;
+};
+
+using RouterPtr = std::unique_ptr<Router>;
+
+// The router for a provider ("gatewayapi:v1", "gatewayapi:v1beta1"). Any other provider is
+// kInvalidArgument: there is no silent fallback.
+StatusOr<RouterPtr> makeRouter(std::string_view provider, kube::ClientPtr client);
+
+}  // namespace pennant::router
