@@ -8,9 +8,7 @@
 #include "kube/rest_client.h"
 
 #include <gtest/gtest.h>
-#include <absl/strings/str_cat.h>
-#include <absl/strings/str_split.h>
-#include <absl/strings/strip.h>
+#include <sstream>
 
 namespace pennant::testbed {
 
@@ -24,10 +22,12 @@ std::string kubeconfigPath() { return dir() + "/kubeconfig"; }
 StatusOr<std::string> env(std::string_view key) {
   const std::string path = dir() + "/cluster.env";
   PENNANT_ASSIGN_OR_RETURN(std::string text, readFile(path));
-  for (std::string_view line : absl::StrSplit(text, '\n')) {
-    if (absl::ConsumePrefix(&line, key) && absl::ConsumePrefix(&line, "=")) return std::string(line);
+  std::istringstream lines(text);
+  const std::string prefix = std::string(key) + "=";
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(prefix, 0) == 0) return line.substr(prefix.size());
   }
-  return absl::NotFoundError(absl::StrCat(path, ": no ", key, " (is the cluster up?)"));
+  return absl::NotFoundError(path + ": no " + std::string(key) + " (is the cluster up?)");
 }
 
 http::ClientPtr httpClient() {
@@ -61,7 +61,7 @@ StatusOr<int64_t> compactEtcd() {
   PENNANT_ASSIGN_OR_RETURN(Json doc, parseJson(answer.body, "etcd range answer"));
   const std::string revision = stringAt(doc, {"header", "revision"});
   if (answer.status != 200 || revision.empty()) {
-    return absl::InternalError(absl::StrCat("etcd range: HTTP ", answer.status, ": ", answer.body));
+    return absl::InternalError("etcd range: HTTP " + std::to_string(answer.status) + ": " + answer.body);
   }
   http::Request compact;
   compact.method = "POST";
@@ -69,7 +69,7 @@ StatusOr<int64_t> compactEtcd() {
   compact.body = Json{{"revision", revision}, {"physical", true}}.dump();
   PENNANT_ASSIGN_OR_RETURN(http::Response done, client->send(compact));
   if (done.status != 200) {
-    return absl::InternalError(absl::StrCat("etcd compaction: HTTP ", done.status, ": ", done.body));
+    return absl::InternalError("etcd compaction: HTTP " + std::to_string(done.status) + ": " + done.body);
   }
   return std::stoll(revision);
 }
@@ -126,7 +126,7 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
 std::string uniqueName(std::string_view prefix) {
   static thread_local std::mt19937 rng{std::random_device{}()};
   static constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::string name = absl::StrCat(prefix, "-");
+  std::string name = std::string(prefix) + "-";
   for (int i = 0; i < 6; ++i) name += kAlphabet[rng() % kAlphabet.size()];
   return name;
 }
