@@ -161,7 +161,7 @@ TEST(FakeKubeClientTest, WatchFaultsAndLiveDelivery) {
   client.disconnectNextWatchAfter(2, absl::UnavailableError("connection reset"));
   std::thread writer([&] {
     client.waitForWatches(1);
-    for (int i = 0; i < 3; ++i) client.create(kConfigMaps, "ns", configMap("ns", "w" + std::to_string(i)));
+    for (int i = 0; i < 3; ++i) EXPECT_TRUE(client.create(kConfigMaps, "ns", configMap("ns", "w" + std::to_string(i))).ok());
   });
   int events = 0;
   Status s = client.watch(kConfigMaps, "ns", opts, [&](const WatchEvent&) { return ++events, true; });
@@ -200,7 +200,7 @@ TEST(FakeKubeClientTest, FinalizersDelayDeletion) {
   FakeKubeClient client;
   Json obj = configMap("ns", "a");
   obj["metadata"]["finalizers"] = {"pennant.dev/cleanup"};
-  client.create(kConfigMaps, "ns", obj);
+  EXPECT_TRUE(client.create(kConfigMaps, "ns", obj).ok());
   ASSERT_TRUE(client.remove(kConfigMaps, "ns", "a").ok());
   Json terminating = *client.get(kConfigMaps, "ns", "a");
   EXPECT_TRUE(terminating["metadata"].contains("deletionTimestamp"));
@@ -211,7 +211,7 @@ TEST(FakeKubeClientTest, FinalizersDelayDeletion) {
 
 TEST(FakeKubeClientTest, PatchMergesAndReportsBadPatches) {
   FakeKubeClient client;
-  client.create(kConfigMaps, "ns", configMap("ns", "a"));
+  EXPECT_TRUE(client.create(kConfigMaps, "ns", configMap("ns", "a")).ok());
   auto merged = client.patch(kConfigMaps, "ns", "a", kube::PatchType::kMerge, {{"data", {{"k2", "v2"}}}});
   ASSERT_TRUE(merged.ok());
   EXPECT_EQ((*merged)["data"]["k"], "v");

@@ -67,8 +67,8 @@ static_assert(std::is_same_v<ObjectPtr, std::shared_ptr<const Json>>, "the cache
 
 TEST(InformerTest, SyncsTheCacheAndCallsHandlers) {
   auto client = std::make_shared<FakeKubeClient>();
-  client->create(kConfigMaps, "a", configMap("a", "one"));
-  client->create(kConfigMaps, "b", configMap("b", "two"));
+  EXPECT_TRUE(client->create(kConfigMaps, "a", configMap("a", "one")).ok());
+  EXPECT_TRUE(client->create(kConfigMaps, "b", configMap("b", "two")).ok());
   Informer informer(client, options(kConfigMaps));
   Recorder recorder;
   informer.addHandlers(recorder.handlers());
@@ -86,8 +86,8 @@ TEST(InformerTest, SyncsTheCacheAndCallsHandlers) {
   ASSERT_TRUE(client->waitForWatches(1));
   Json changed = *client->get(kConfigMaps, "a", "one");
   changed["data"]["k"] = "v2";
-  client->update(kConfigMaps, "a", changed);
-  client->remove(kConfigMaps, "b", "two");
+  EXPECT_TRUE(client->update(kConfigMaps, "a", changed).ok());
+  EXPECT_TRUE(client->remove(kConfigMaps, "b", "two").ok());
   ASSERT_TRUE(recorder.waitForCount(4));
   EXPECT_EQ(recorder.calls()[2], "update a/one");
   EXPECT_EQ(recorder.calls()[3], "delete b/two");
@@ -97,7 +97,7 @@ TEST(InformerTest, SyncsTheCacheAndCallsHandlers) {
 
 TEST(InformerTest, ObjectsHandedOutStayUnchangedWhenTheCacheMovesOn) {
   auto client = std::make_shared<FakeKubeClient>();
-  client->create(kConfigMaps, "a", configMap("a", "one"));
+  EXPECT_TRUE(client->create(kConfigMaps, "a", configMap("a", "one")).ok());
   Informer informer(client, options(kConfigMaps));
   Recorder recorder;
   informer.addHandlers(recorder.handlers());
@@ -115,8 +115,8 @@ TEST(InformerTest, ObjectsHandedOutStayUnchangedWhenTheCacheMovesOn) {
 
 TEST(InformerTest, DetectsDeletesAcrossARelist) {
   auto client = std::make_shared<FakeKubeClient>();
-  client->create(kConfigMaps, "ns", configMap("ns", "stays"));
-  client->create(kConfigMaps, "ns", configMap("ns", "vanishes"));
+  EXPECT_TRUE(client->create(kConfigMaps, "ns", configMap("ns", "stays")).ok());
+  EXPECT_TRUE(client->create(kConfigMaps, "ns", configMap("ns", "vanishes")).ok());
   Informer informer(client, options(kConfigMaps, "ns"));
   Recorder recorder;
   informer.addHandlers(recorder.handlers());
@@ -128,11 +128,11 @@ TEST(InformerTest, DetectsDeletesAcrossARelist) {
   client->failNext(FakeKubeClient::Verb::kWatch, absl::UnavailableError("down"), 1000000);
   client->closeWatches();
   for (int i = 0; i < 500 && client->activeWatches() > 0; ++i) std::this_thread::sleep_for(2ms);
-  client->remove(kConfigMaps, "ns", "vanishes");
+  EXPECT_TRUE(client->remove(kConfigMaps, "ns", "vanishes").ok());
   Json stays = *client->get(kConfigMaps, "ns", "stays");
   stays["data"]["k"] = "changed";
-  client->update(kConfigMaps, "ns", stays);
-  client->create(kConfigMaps, "ns", configMap("ns", "appears"));
+  EXPECT_TRUE(client->update(kConfigMaps, "ns", stays).ok());
+  EXPECT_TRUE(client->create(kConfigMaps, "ns", configMap("ns", "appears")).ok());
   client->compact();
   client->failNext(FakeKubeClient::Verb::kWatch, absl::OkStatus(), 0);
   ASSERT_TRUE(recorder.waitForCount(5));
@@ -145,9 +145,9 @@ TEST(InformerTest, DetectsDeletesAcrossARelist) {
 
 TEST(InformerTest, NamespaceScopeAndLabelSelectorLimitTheCache) {
   auto client = std::make_shared<FakeKubeClient>();
-  client->create(kConfigMaps, "ns", configMap("ns", "match", {{"app", "web"}}));
-  client->create(kConfigMaps, "ns", configMap("ns", "other-label", {{"app", "db"}}));
-  client->create(kConfigMaps, "elsewhere", configMap("elsewhere", "match", {{"app", "web"}}));
+  EXPECT_TRUE(client->create(kConfigMaps, "ns", configMap("ns", "match", {{"app", "web"}})).ok());
+  EXPECT_TRUE(client->create(kConfigMaps, "ns", configMap("ns", "other-label", {{"app", "db"}})).ok());
+  EXPECT_TRUE(client->create(kConfigMaps, "elsewhere", configMap("elsewhere", "match", {{"app", "web"}})).ok());
   InformerOptions o = options(kConfigMaps, "ns");
   o.labelSelector = "app=web";
   Informer informer(client, o);
@@ -160,7 +160,7 @@ TEST(InformerTest, NamespaceScopeAndLabelSelectorLimitTheCache) {
   // Relabelling an object out of the selector is a delete for this informer.
   Json relabelled = *client->get(kConfigMaps, "ns", "match");
   relabelled["metadata"]["labels"]["app"] = "db";
-  client->update(kConfigMaps, "ns", relabelled);
+  EXPECT_TRUE(client->update(kConfigMaps, "ns", relabelled).ok());
   ASSERT_TRUE(recorder.waitForCount(2));
   EXPECT_EQ(recorder.calls()[1], "delete ns/match");
   EXPECT_EQ(informer.size(), 0u);
@@ -168,7 +168,7 @@ TEST(InformerTest, NamespaceScopeAndLabelSelectorLimitTheCache) {
 
 TEST(InformerTest, ClusterScopedResourcesAreKeyedByName) {
   auto client = std::make_shared<FakeKubeClient>();
-  client->create(kNamespaces, "", {{"metadata", {{"name", "default"}}}});
+  EXPECT_TRUE(client->create(kNamespaces, "", {{"metadata", {{"name", "default"}}}}).ok());
   Informer informer(client, options(kNamespaces));
   informer.start();
   ASSERT_TRUE(informer.waitForSync(5s));
@@ -178,7 +178,7 @@ TEST(InformerTest, ClusterScopedResourcesAreKeyedByName) {
 
 TEST(InformerTest, LateHandlersGetTheCacheReplayedAsAdds) {
   auto client = std::make_shared<FakeKubeClient>();
-  client->create(kConfigMaps, "ns", configMap("ns", "a"));
+  EXPECT_TRUE(client->create(kConfigMaps, "ns", configMap("ns", "a")).ok());
   Informer informer(client, options(kConfigMaps));
   informer.start();
   ASSERT_TRUE(informer.waitForSync(5s));
@@ -186,14 +186,14 @@ TEST(InformerTest, LateHandlersGetTheCacheReplayedAsAdds) {
   informer.addHandlers(recorder.handlers());
   EXPECT_EQ(recorder.calls(), std::vector<std::string>{"add ns/a"});
   ASSERT_TRUE(client->waitForWatches(1));
-  client->create(kConfigMaps, "ns", configMap("ns", "b"));
+  EXPECT_TRUE(client->create(kConfigMaps, "ns", configMap("ns", "b")).ok());
   ASSERT_TRUE(recorder.waitForCount(2));
   EXPECT_EQ(recorder.calls()[1], "add ns/b");
 }
 
 TEST(InformerTest, ConcurrentReadersSeeConsistentObjects) {
   auto client = std::make_shared<FakeKubeClient>();
-  client->create(kConfigMaps, "ns", configMap("ns", "a"));
+  EXPECT_TRUE(client->create(kConfigMaps, "ns", configMap("ns", "a")).ok());
   Informer informer(client, options(kConfigMaps));
   informer.start();
   ASSERT_TRUE(informer.waitForSync(5s));

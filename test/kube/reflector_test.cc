@@ -87,14 +87,14 @@ TEST(BackoffTest, GrowsExponentiallyWithJitterUpToTheCapAndResets) {
 }
 
 TEST_F(ReflectorTest, ListsEveryPageThenWatchesFromTheListResourceVersion) {
-  for (int i = 0; i < 5; ++i) client_->create(kConfigMaps, "ns", configMap("cm" + std::to_string(i)));
-  client_->create(kConfigMaps, "elsewhere", configMap("x"));
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(client_->create(kConfigMaps, "ns", configMap("cm" + std::to_string(i))).ok());
+  EXPECT_TRUE(client_->create(kConfigMaps, "elsewhere", configMap("x")).ok());
   startReflector();
   ASSERT_TRUE(store_.waitFor([](auto& s) { return !s.replaces_.empty(); }));
   EXPECT_EQ(store_.replaces_[0], 5u);
   EXPECT_EQ(store_.lastListRv_, std::to_string(client_->currentResourceVersion()));
   ASSERT_TRUE(client_->waitForWatches(1));
-  client_->create(kConfigMaps, "ns", configMap("late"));
+  EXPECT_TRUE(client_->create(kConfigMaps, "ns", configMap("late")).ok());
   ASSERT_TRUE(store_.waitFor([](auto& s) { return s.events_.size() == 1; }));
   EXPECT_EQ(store_.events_[0], std::make_pair(WatchEvent::Type::kAdded, std::string("late")));
   EXPECT_EQ(client_->callCount(FakeKubeClient::Verb::kList), 3);  // 5 items, pages of 2
@@ -104,7 +104,7 @@ TEST_F(ReflectorTest, ResumesFromLastResourceVersionAfterDisconnect) {
   client_->disconnectNextWatchAfter(2, absl::UnavailableError("connection reset by peer"));
   startReflector();
   ASSERT_TRUE(client_->waitForWatches(1));
-  for (int i = 0; i < 5; ++i) client_->create(kConfigMaps, "ns", configMap("cm" + std::to_string(i)));
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(client_->create(kConfigMaps, "ns", configMap("cm" + std::to_string(i))).ok());
   ASSERT_TRUE(store_.waitFor([](auto& s) { return s.events_.size() >= 5; }));
   // Every event exactly once, in order: the second watch started where the first one stopped.
   std::vector<std::string> names;
@@ -112,11 +112,13 @@ TEST_F(ReflectorTest, ResumesFromLastResourceVersionAfterDisconnect) {
   EXPECT_EQ(names, (std::vector<std::string>{"cm0", "cm1", "cm2", "cm3", "cm4"}));
   EXPECT_EQ(reflector_->listCount(), 1);
   EXPECT_GE(reflector_->watchCount(), 2);
-  EXPECT_EQ(reflector_->lastResourceVersion(), std::to_string(client_->currentResourceVersion()));
+  const std::string want = std::to_string(client_->currentResourceVersion());
+  for (int i = 0; i < 500 && reflector_->lastResourceVersion() != want; ++i) std::this_thread::sleep_for(2ms);
+  EXPECT_EQ(reflector_->lastResourceVersion(), want);
 }
 
 TEST_F(ReflectorTest, ListsAgainAfter410) {
-  client_->create(kConfigMaps, "ns", configMap("before"));
+  EXPECT_TRUE(client_->create(kConfigMaps, "ns", configMap("before")).ok());
   startReflector();
   ASSERT_TRUE(client_->waitForWatches(1));
   // The stream drops; while it is down the history is compacted past our resourceVersion.
@@ -124,8 +126,8 @@ TEST_F(ReflectorTest, ListsAgainAfter410) {
   client_->closeWatches();
   for (int i = 0; i < 500 && client_->activeWatches() > 0; ++i) std::this_thread::sleep_for(2ms);
   ASSERT_EQ(client_->activeWatches(), 0);
-  client_->remove(kConfigMaps, "ns", "before");
-  client_->create(kConfigMaps, "ns", configMap("after"));
+  EXPECT_TRUE(client_->remove(kConfigMaps, "ns", "before").ok());
+  EXPECT_TRUE(client_->create(kConfigMaps, "ns", configMap("after")).ok());
   client_->compact();
   client_->failNext(FakeKubeClient::Verb::kWatch, absl::OkStatus(), 0);
   ASSERT_TRUE(store_.waitFor([](auto& s) { return s.replaces_.size() == 2; }));
@@ -140,13 +142,13 @@ TEST_F(ReflectorTest, ListsAgainWhenTheResumedWatchIsGone) {
   client_->closeWatches();
   ASSERT_TRUE(store_.waitFor([](auto& s) { return s.replaces_.size() == 2; }));
   ASSERT_TRUE(client_->waitForWatches(1));
-  client_->create(kConfigMaps, "ns", configMap("new"));
+  EXPECT_TRUE(client_->create(kConfigMaps, "ns", configMap("new")).ok());
   ASSERT_TRUE(store_.waitFor([](auto& s) { return s.events_.size() == 1; }));
 }
 
 TEST_F(ReflectorTest, RetriesAFailedListWithBackoff) {
   client_->failNext(FakeKubeClient::Verb::kList, absl::UnavailableError("503"), 3);
-  client_->create(kConfigMaps, "ns", configMap("a"));
+  EXPECT_TRUE(client_->create(kConfigMaps, "ns", configMap("a")).ok());
   startReflector();
   ASSERT_TRUE(store_.waitFor([](auto& s) { return s.replaces_.size() == 1; }));
   EXPECT_EQ(reflector_->listCount(), 4);
@@ -155,7 +157,7 @@ TEST_F(ReflectorTest, RetriesAFailedListWithBackoff) {
 TEST_F(ReflectorTest, BookmarksAdvanceTheResourceVersionWithoutEvents) {
   startReflector();
   ASSERT_TRUE(client_->waitForWatches(1));
-  client_->create(kConfigMaps, "other-ns", configMap("elsewhere"));  // not ours: no event
+  EXPECT_TRUE(client_->create(kConfigMaps, "other-ns", configMap("elsewhere")).ok());  // not ours: no event
   client_->bookmark();
   const std::string want = std::to_string(client_->currentResourceVersion());
   for (int i = 0; i < 500 && reflector_->lastResourceVersion() != want; ++i) std::this_thread::sleep_for(2ms);
