@@ -145,6 +145,7 @@ struct TestHttpServer::Impl {
       if (*next < response->chunks.size()) {
         const TestChunk& chunk = response->chunks[(*next)++];
         if (chunk.delayBefore.count() > 0 && !sleepFor(chunk.delayBefore)) return false;
+        if (chunk.data.empty()) return true;  // an empty chunk would end a chunked body: just the delay
         return sink.write(chunk.data.data(), chunk.data.size());
       }
       if (response->holdOpen.count() > 0 && !sleepFor(response->holdOpen)) return false;
