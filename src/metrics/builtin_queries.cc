@@ -112,6 +112,14 @@ BuiltinQueries istioQueries(BuiltinCheck check, Backend backend, const BuiltinOp
 
 // --- envoy: cluster stats of the backend's upstream cluster -----------------------------------
 
+// sum(fn(selector)) over series told apart only by their metric name: rate() and increase() drop
+// __name__, and Prometheus refuses a result with two identical label sets, so the name is copied
+// into a label first, which needs a subquery.
+std::string sumNamedSeries(std::string_view fn, std::string_view selector, const BuiltinOptions& o) {
+  return strCat("sum(", fn, "(label_replace(", selector, ", \"envoy_stat\", \"$1\", \"__name__\", \"(.+)\")[{{ interval }}:",
+                o.envoySubqueryStep, "]))");
+}
+
 BuiltinQueries envoyQueries(BuiltinCheck check, Backend backend, const BuiltinOptions& o) {
   const std::string cluster = strCat(
       "envoy_cluster_name=~\"", absl::StrReplaceAll(o.envoyClusterRegex, {{"{backend}", toAbsl(backendService(backend))}}), "\"");
@@ -135,11 +143,12 @@ BuiltinQueries envoyQueries(BuiltinCheck check, Backend backend, const BuiltinOp
       if (check == BuiltinCheck::kGrpcRequestDuration) {
         // grpc_stats' own upstream_rq_time needs enable_upstream_stats; the cluster's histogram is always there.
         return {quantile(o.percentile, strCat("envoy_cluster_upstream_rq_time_bucket{", cluster, "}"), ""),
-                sumIncrease(all)};
+                sumNamedSeries("increase", all, o)};
       }
       const std::string failed = strCat("{__name__=~\"envoy_cluster_grpc_(.+_)?(", failureCodes(o.grpc, false),
                                               ")\", ", cluster, "}");
-      return {successRate(sumRate(failed), sumRate(all)), sumIncrease(all)};
+      return {successRate(sumNamedSeries("rate", failed, o), sumNamedSeries("rate", all, o)),
+              sumNamedSeries("increase", all, o)};
     }
   }
   return {};

@@ -44,6 +44,9 @@ struct BuiltinOptions {
   // Envoy: regex for envoy_cluster_name of one backend; "{backend}" becomes the backend Service
   // name ({{ service }}-canary or {{ service }}-primary). Default: Contour's naming, as Flagger.
   std::string envoyClusterRegex = "{{ namespace }}_{backend}_[0-9a-zA-Z-]+";
+  // Envoy grpc_stats: resolution of the subquery that keeps the per-code metric names apart
+  // (rate() drops __name__, so series of different codes would collide). About the scrape interval.
+  std::string envoySubqueryStep = "15s";
   // App flavour: the labels Prometheus' Kubernetes discovery put on scraped pods (Flagger's names).
   std::string appNamespaceLabel = "kubernetes_namespace";
   std::string appPodLabel = "kubernetes_pod_name";

@@ -55,6 +55,16 @@ std::string collapseWhitespace(std::string_view text) {
   return out;
 }
 
+// The transport's message names the URL, which may carry userinfo: keep only what follows it.
+std::string transportReason(const Status& status, const std::string& url) {
+  std::string_view message = toStd(status.message());
+  size_t at = message.find(url);
+  if (at == std::string_view::npos) return std::string(message);
+  std::string_view rest = message.substr(at + url.size());
+  if (rest.starts_with(": ")) rest.remove_prefix(2);
+  return std::string(rest);
+}
+
 std::string formatTimeout(std::chrono::milliseconds timeout) {
   if (timeout.count() % 1000 == 0) return strCat(timeout.count() / 1000, "s");
   return strCat(timeout.count(), "ms");
@@ -110,9 +120,10 @@ class PrometheusProvider final : public MetricProvider {
                                                           formatTimeout(config_.timeout), "; query: ", promql));
         case StatusCode::kUnavailable:
           return absl::UnavailableError(strCat("Prometheus at ", shownAddress_, " is unreachable (",
-                                                     toStd(status.message()), "); query: ", promql));
+                                               transportReason(status, request.url), "); query: ", promql));
         default:
-          return annotate(status, strCat("querying Prometheus at ", shownAddress_));
+          return Status(status.code(), strCat("querying Prometheus at ", shownAddress_, ": ",
+                                              transportReason(status, request.url), "; query: ", promql));
       }
     }
     return parsePrometheusAnswer(response->status, response->body, promql);
