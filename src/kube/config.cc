@@ -21,7 +21,11 @@ StatusOr<ClusterConfig> loadDefault(const KubeconfigOptions& options) {
     inCluster.clock = options.clock;
     return loadInCluster(inCluster);
   }
-  return loadKubeconfig(options);
+  auto config = loadKubeconfig(options);
+  if (!config.ok() && !kubeconfigAsked && config.status().code() == StatusCode::kNotFound) {
+    return annotate(config.status(), "not in a cluster (KUBERNETES_SERVICE_HOST unset) and no kubeconfig");
+  }
+  return config;
 }
 
 }  // namespace pennant::kube

@@ -43,8 +43,8 @@ struct ClusterConfig {
 };
 
 struct KubeconfigOptions {
-  std::string path;     // "" = $KUBECONFIG (first existing entry) or ~/.kube/config
-  std::string context;  // "" = current-context
+  std::string path;                    // "" = $KUBECONFIG (first existing entry) or ~/.kube/config
+  std::string context;                 // "" = current-context
   std::shared_ptr<const Clock> clock;  // for credential expiry; nullptr = systemClock()
 };
 
@@ -54,8 +54,8 @@ StatusOr<ClusterConfig> loadKubeconfig(const KubeconfigOptions& options = {});
 
 struct InClusterOptions {
   std::string serviceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount";
-  std::string host;  // "" = $KUBERNETES_SERVICE_HOST
-  std::string port;  // "" = $KUBERNETES_SERVICE_PORT
+  std::string host;                    // "" = $KUBERNETES_SERVICE_HOST
+  std::string port;                    // "" = $KUBERNETES_SERVICE_PORT
   std::shared_ptr<const Clock> clock;  // for the token re-read period; nullptr = systemClock()
 };
 

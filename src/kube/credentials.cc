@@ -95,7 +95,7 @@ std::string trimToken(std::string_view text) {
 
 std::shared_ptr<Credentials> makeNoCredentials() { return std::make_shared<FixedCredentials>(""); }
 
-std::shared_ptr<Credentials> makeBearerCredentials(std::string token) {
+std::shared_ptr<Credentials> makeBearerCredentials(const std::string& token) {
   return std::make_shared<FixedCredentials>("Bearer " + token);
 }
 

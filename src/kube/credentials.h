@@ -14,7 +14,7 @@ namespace pennant::kube {
 std::shared_ptr<Credentials> makeNoCredentials();
 
 // authorization() is "Bearer <token>".
-std::shared_ptr<Credentials> makeBearerCredentials(std::string token);
+std::shared_ptr<Credentials> makeBearerCredentials(const std::string& token);
 
 // authorization() is "Basic base64(username:password)".
 std::shared_ptr<Credentials> makeBasicCredentials(const std::string& username, const std::string& password);

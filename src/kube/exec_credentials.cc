@@ -2,15 +2,16 @@
 
 #include <absl/strings/str_join.h>
 #include <absl/time/time.h>
-#include <fmt/format.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <mutex>
 
@@ -27,7 +28,6 @@ std::string cat(const Args&... args) {
 
 }  // namespace
 
-
 std::string execInfoJson(const ExecConfig& config) {
   Json spec = {{"interactive", false}};
   if (!config.cluster.is_null()) spec["cluster"] = config.cluster;
@@ -42,8 +42,7 @@ StatusOr<ExecCredential> parseExecCredential(std::string_view text, std::string_
   }
   std::string got = stringAt(doc, {"apiVersion"});
   if (got != apiVersion) {
-    return absl::InvalidArgumentError(
-        cat("plugin answered apiVersion \"", got, "\", configured \"", apiVersion, "\""));
+    return absl::InvalidArgumentError(cat("plugin answered apiVersion \"", got, "\", configured \"", apiVersion, "\""));
   }
   ExecCredential cred;
   cred.token = stringAt(doc, {"status", "token"});
@@ -79,6 +78,28 @@ struct Fd {
   }
 };
 
+// Pennant's environment with `env` added, replacing variables of the same name.
+std::vector<std::string> mergedEnvironment(const std::vector<std::pair<std::string, std::string>>& env) {
+  std::vector<std::string> out;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    std::string_view name = entry.substr(0, entry.find('='));
+    bool overridden = std::any_of(env.begin(), env.end(), [&](const auto& kv) { return kv.first == name; });
+    if (!overridden) out.emplace_back(entry);
+  }
+  for (const auto& [name, value] : env) out.push_back(name + "=" + value);
+  return out;
+}
+
+// argv/envp for exec: pointers into `strings`, then nullptr.
+std::vector<char*> nullTerminated(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  out.reserve(strings.size() + 1);
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
 int exitCodeOf(int waitStatus) {
   if (WIFEXITED(waitStatus)) return WEXITSTATUS(waitStatus);
   if (WIFSIGNALED(waitStatus)) return 128 + WTERMSIG(waitStatus);
@@ -91,26 +112,11 @@ int exitCodeOf(int waitStatus) {
 StatusOr<ProcessResult> runProcess(const std::string& command, const std::vector<std::string>& args,
                                    const std::vector<std::pair<std::string, std::string>>& env,
                                    std::chrono::milliseconds timeout) {
-  std::vector<std::string> envStrings;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    std::string_view entry(*e);
-    bool overridden = false;
-    for (const auto& [name, value] : env) {
-      if (entry.size() > name.size() && entry.substr(0, name.size()) == name && entry[name.size()] == '=') {
-        overridden = true;
-      }
-    }
-    if (!overridden) envStrings.emplace_back(entry);
-  }
-  for (const auto& [name, value] : env) envStrings.push_back(name + "=" + value);
-  std::vector<char*> envp;
-  for (auto& s : envStrings) envp.push_back(s.data());
-  envp.push_back(nullptr);
+  std::vector<std::string> envStrings = mergedEnvironment(env);
+  std::vector<char*> envp = nullTerminated(envStrings);
   std::vector<std::string> argStrings{command};
   argStrings.insert(argStrings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& s : argStrings) argv.push_back(s.data());
-  argv.push_back(nullptr);
+  std::vector<char*> argv = nullTerminated(argStrings);
 
   int outPipe[2];
   int errPipe[2];
@@ -153,8 +159,10 @@ StatusOr<ProcessResult> runProcess(const std::string& command, const std::vector
       if (fds[i].fd < 0 || fds[i].revents == 0) continue;
       char buf[4096];
       ssize_t got = ::read(fds[i].fd, buf, sizeof buf);
-      if (got > 0) sinks[i]->append(buf, static_cast<size_t>(got));
-      else if (got == 0 || errno != EINTR) ends[i]->reset();
+      if (got > 0)
+        sinks[i]->append(buf, static_cast<size_t>(got));
+      else if (got == 0 || errno != EINTR)
+        ends[i]->reset();
     }
   }
   if (timedOut) ::kill(pid, SIGKILL);
@@ -198,7 +206,9 @@ class ExecCredentials final : public Credentials {
     if (cached_ && (!cached_->expiry || clock_->now() < *cached_->expiry)) return absl::OkStatus();
     cached_.reset();
     auto fresh = runPlugin();
-    if (!fresh.ok()) return absl::UnauthenticatedError(cat("exec plugin ", config_.command, ": ", std::string(fresh.status().message())));
+    if (!fresh.ok())
+      return absl::UnauthenticatedError(
+          cat("exec plugin ", config_.command, ": ", std::string(fresh.status().message())));
     cached_ = std::move(*fresh);
     return absl::OkStatus();
   }

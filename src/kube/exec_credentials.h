@@ -25,7 +25,7 @@ struct ExecConfig {
   std::string command;     // a name looked up in PATH, or a path (already resolved)
   std::vector<std::string> args;
   std::vector<std::pair<std::string, std::string>> env;  // added to Pennant's environment
-  std::string installHint;                                // shown when the command is missing
+  std::string installHint;                               // shown when the command is missing
   // Non-null: sent as spec.cluster in KUBERNETES_EXEC_INFO (kubeconfig provideClusterInfo).
   Json cluster;
   std::string interactiveMode = "IfAvailable";  // Never | IfAvailable | Always (Pennant has no TTY)

@@ -197,8 +197,8 @@ class Reader {
     ExecConfig exec;
     PENNANT_ASSIGN_OR_RETURN(exec.apiVersion, str(e, "apiVersion", path));
     if (exec.apiVersion != kExecApiV1 && exec.apiVersion != kExecApiV1Beta1) {
-      return error(path + ".apiVersion", cat("\"", exec.apiVersion, "\" not supported (use ", kExecApiV1,
-                                                      " or ", kExecApiV1Beta1, ")"));
+      return error(path + ".apiVersion",
+                   cat("\"", exec.apiVersion, "\" not supported (use ", kExecApiV1, " or ", kExecApiV1Beta1, ")"));
     }
     PENNANT_ASSIGN_OR_RETURN(exec.command, str(e, "command", path));
     if (exec.command.empty()) return error(path + ".command", "missing");
@@ -244,7 +244,8 @@ class Reader {
     if (!config.tlsServerName.empty()) info["tls-server-name"] = config.tlsServerName;
     if (const Json* exts = findPath(cluster, {"extensions"}); exts != nullptr && exts->is_array()) {
       for (const auto& ext : *exts) {
-        if (stringAt(ext, {"name"}) == kExecExtensionName && ext.contains("extension")) info["config"] = ext["extension"];
+        if (stringAt(ext, {"name"}) == kExecExtensionName && ext.contains("extension"))
+          info["config"] = ext["extension"];
       }
     }
     return info;

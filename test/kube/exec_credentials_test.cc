@@ -66,8 +66,8 @@ int runs(const TempDir& dir) { return std::atoi(dir.read("count").c_str()); }
 TEST(ExecCredentialsTest, CachesUntilExpiryThenRunsAgain) {
   TempDir dir;
   auto clock = std::make_shared<fakes::FakeClock>();  // 2026-01-01T00:00:00Z
-  auto creds = makeExecCredentials(
-      pluginConfig(dir, {{"EXTRA", R"(,"expirationTimestamp":"2026-01-01T00:10:00Z")"}}), clock);
+  auto creds =
+      makeExecCredentials(pluginConfig(dir, {{"EXTRA", R"(,"expirationTimestamp":"2026-01-01T00:10:00Z")"}}), clock);
   EXPECT_EQ(runs(dir), 0) << "the plugin runs on first use, not at construction";
   EXPECT_EQ(*creds->authorization(), "Bearer tok-1");
   clock->advance(std::chrono::minutes(9));
@@ -110,8 +110,8 @@ TEST(ExecCredentialsTest, PassesArgsEnvAndExecInfo) {
 
 TEST(ExecCredentialsTest, ClientCertificateFromPlugin) {
   TempDir dir;
-  auto creds = makeExecCredentials(
-      pluginConfig(dir, {{"EXTRA", R"(,"clientCertificateData":"CERT","clientKeyData":"KEY")"}}));
+  auto creds =
+      makeExecCredentials(pluginConfig(dir, {{"EXTRA", R"(,"clientCertificateData":"CERT","clientKeyData":"KEY")"}}));
   auto cert = creds->clientCertificate();
   ASSERT_TRUE(cert.ok()) << cert.status();
   ASSERT_TRUE(cert->has_value());
@@ -244,10 +244,9 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return info.param.name; });
 
 TEST(ParseExecCredentialTest, ReadsFieldsAndExpiry) {
-  auto cred = parseExecCredential(
-      credential(R"({"token":"t","clientCertificateData":"c","clientKeyData":"k",)"
-                 R"("expirationTimestamp":"2026-01-01T00:10:00Z"})"),
-      kExecApiV1);
+  auto cred = parseExecCredential(credential(R"({"token":"t","clientCertificateData":"c","clientKeyData":"k",)"
+                                             R"("expirationTimestamp":"2026-01-01T00:10:00Z"})"),
+                                  kExecApiV1);
   ASSERT_TRUE(cred.ok()) << cred.status();
   EXPECT_EQ(cred->token, "t");
   EXPECT_EQ(cred->clientCertificatePem, "c");

@@ -45,12 +45,16 @@ class ScopedEnv {
  public:
   ScopedEnv(const char* name, const char* value) : name_(name) {
     if (const char* old = std::getenv(name)) old_ = old;
-    if (value != nullptr) ::setenv(name, value, 1);
-    else ::unsetenv(name);
+    if (value != nullptr)
+      ::setenv(name, value, 1);
+    else
+      ::unsetenv(name);
   }
   ~ScopedEnv() {
-    if (old_) ::setenv(name_.c_str(), old_->c_str(), 1);
-    else ::unsetenv(name_.c_str());
+    if (old_)
+      ::setenv(name_.c_str(), old_->c_str(), 1);
+    else
+      ::unsetenv(name_.c_str());
   }
 
  private:
@@ -136,8 +140,8 @@ INSTANTIATE_TEST_SUITE_P(
                     EXPECT_EQ(c.tls.clientKeyPem, kKeyPem);
                     EXPECT_EQ(*c.credentials->authorization(), "");
                   }},
-        ValidCase{"ClientCertAsRelativeFiles", kServer, "    client-certificate: client.crt\n    client-key: ./client.key",
-                  "",
+        ValidCase{"ClientCertAsRelativeFiles", kServer,
+                  "    client-certificate: client.crt\n    client-key: ./client.key", "",
                   [](const ClusterConfig& c, const TempDir& d) {
                     EXPECT_EQ(c.tls.clientCertFile, d.path() + "/client.crt");
                     EXPECT_EQ(c.tls.clientKeyFile, d.path() + "/client.key");
@@ -150,8 +154,8 @@ INSTANTIATE_TEST_SUITE_P(
                   }},
         ValidCase{"CaAsFile", kServer + "\n    certificate-authority: ca.crt", "", "",
                   [](const ClusterConfig& c, const TempDir& d) { EXPECT_EQ(c.tls.caFile, d.path() + "/ca.crt"); }},
-        ValidCase{"InsecureAndServerName", kServer + "\n    insecure-skip-tls-verify: true\n    tls-server-name: kube.local",
-                  "", "",
+        ValidCase{"InsecureAndServerName",
+                  kServer + "\n    insecure-skip-tls-verify: true\n    tls-server-name: kube.local", "", "",
                   [](const ClusterConfig& c, const TempDir&) {
                     EXPECT_TRUE(c.tls.insecureSkipVerify);
                     EXPECT_EQ(c.tlsServerName, "kube.local");
@@ -172,7 +176,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 struct ErrorCase {
   std::string name;
-  std::string text;     // the whole file; "$DIR" is replaced by the temp dir
+  std::string text;  // the whole file; "$DIR" is replaced by the temp dir
   std::string context;
   std::string message;  // expected after "<file>: "
 };
@@ -197,8 +201,9 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         ErrorCase{"MissingContext", kubeconfig(kServer, ""), "x", "context \"x\" not found"},
         ErrorCase{"NoCurrentContext", "clusters: []\ncontexts: []\n", "", "current-context: not set"},
-        ErrorCase{"BadBase64", kubeconfig(kServer, "    client-certificate-data: " + b64(kCertPem) +
-                                                       "\n    client-key-data: '!!not base64!!'"),
+        ErrorCase{"BadBase64",
+                  kubeconfig(kServer, "    client-certificate-data: " + b64(kCertPem) +
+                                          "\n    client-key-data: '!!not base64!!'"),
                   "", "users[0].user.client-key-data: not valid base64"},
         ErrorCase{"Base64ButNotPem", kubeconfig(kServer + "\n    certificate-authority-data: " + b64("hello"), ""), "",
                   "clusters[0].cluster.certificate-authority-data: decoded data is not PEM"},
@@ -225,11 +230,11 @@ INSTANTIATE_TEST_SUITE_P(
                   "users[0].user.tokenFile: cannot read /nonexistent/token"},
         ErrorCase{"InsecureNotBool", kubeconfig(kServer + "\n    insecure-skip-tls-verify: yes", ""), "",
                   "clusters[0].cluster.insecure-skip-tls-verify: must be true or false"},
-        ErrorCase{"InsecureWithCa",
-                  kubeconfig(kServer + "\n    insecure-skip-tls-verify: true\n    certificate-authority-data: " +
-                                 b64(kCaPem),
-                             ""),
-                  "", "clusters[0].cluster.insecure-skip-tls-verify: set together with a certificate-authority"},
+        ErrorCase{
+            "InsecureWithCa",
+            kubeconfig(kServer + "\n    insecure-skip-tls-verify: true\n    certificate-authority-data: " + b64(kCaPem),
+                       ""),
+            "", "clusters[0].cluster.insecure-skip-tls-verify: set together with a certificate-authority"},
         ErrorCase{"TokenAndBasic", kubeconfig(kServer, "    token: t\n    username: u\n    password: p"), "",
                   "users[0].user: more than one of"},
         ErrorCase{"AuthProvider", kubeconfig(kServer, "    auth-provider: {name: gcp}"), "",
@@ -240,12 +245,14 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"ExecWithoutCommand", kubeconfig(kServer, "    exec: {apiVersion: client.authentication.k8s.io/v1}"),
                   "", "users[0].user.exec.command: missing"},
         ErrorCase{"ExecBadEnv",
-                  kubeconfig(kServer, "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: x\n"
-                                      "      env: [{name: A}]"),
+                  kubeconfig(kServer,
+                             "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: x\n"
+                             "      env: [{name: A}]"),
                   "", "users[0].user.exec.env[0]: must have string name and value"},
         ErrorCase{"ExecBadInteractiveMode",
-                  kubeconfig(kServer, "    exec: {apiVersion: client.authentication.k8s.io/v1, command: x, "
-                                      "interactiveMode: Sometimes}"),
+                  kubeconfig(kServer,
+                             "    exec: {apiVersion: client.authentication.k8s.io/v1, command: x, "
+                             "interactiveMode: Sometimes}"),
                   "", "users[0].user.exec.interactiveMode: must be Never, IfAvailable or Always"}),
     [](const auto& info) { return info.param.name; });
 
@@ -316,6 +323,17 @@ TEST(LoadDefaultTest, OutsideAPodUsesKubeconfig) {
   auto config = loadDefault();
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->source, file + " (context main)");
+}
+
+TEST(LoadDefaultTest, NothingFoundSaysWhereItLooked) {
+  TempDir home;
+  ScopedEnv kc("KUBECONFIG", nullptr);
+  ScopedEnv host("KUBERNETES_SERVICE_HOST", nullptr);
+  ScopedEnv homeEnv("HOME", home.path().c_str());
+  auto config = loadDefault();
+  EXPECT_EQ(config.status().code(), StatusCode::kNotFound);
+  EXPECT_THAT(std::string(config.status().message()), HasSubstr("not in a cluster"));
+  EXPECT_THAT(std::string(config.status().message()), HasSubstr(home.path() + "/.kube/config"));
 }
 
 }  // namespace
