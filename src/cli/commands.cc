@@ -10,6 +10,8 @@ void setExitCode(int code) { g_exit_code = code; }
 
 void registerCommands(CLI::App& app) {
   registerVersion(app);
+  registerRender(app);
+  registerValidate(app);
 }
 
 }  // namespace pennant::cli

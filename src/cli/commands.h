@@ -11,5 +11,7 @@ void setExitCode(int code);
 
 // One registration function per subcommand file.
 void registerVersion(CLI::App& app);
+void registerRender(CLI::App& app);
+void registerValidate(CLI::App& app);
 
 }  // namespace pennant::cli
