@@ -13,6 +13,27 @@ namespace {
 
 constexpr std::string_view kDefaultInterval = "1m";
 
+// A Prometheus duration as Flagger users write it: digits and a unit, possibly repeated ("1m30s").
+// It goes into range selectors verbatim, so anything else would be a confusing query error.
+bool isPromDuration(std::string_view text) {
+  if (text.empty()) return false;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t digits = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    if (i == digits) return false;
+    std::string_view rest = text.substr(i);
+    if (rest.starts_with("ms")) {
+      i += 2;
+    } else if (!rest.empty() && std::string_view("smhdwy").find(rest[0]) != std::string_view::npos) {
+      ++i;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::optional<BuiltinCheck> comparisonBase(std::string_view name) {
   if (name == kRequestErrorRateVsPrimary) return BuiltinCheck::kRequestSuccessRate;
   if (name == kGrpcErrorRateVsPrimary) return BuiltinCheck::kGrpcSuccessRate;
@@ -55,6 +76,25 @@ std::variant<double, CheckResult> usableValue(const CheckPlan& plan, const Query
   return value;
 }
 
+// The minimum-traffic guard: a result when it decides the check (too few requests, or its query
+// failed), nullopt when the value queries should run.
+std::optional<CheckResult> guardVerdict(const CheckPlan& plan, const QueryAnswer& requestCount) {
+  auto count = usableValue(plan, requestCount, "request count");
+  if (auto* done = std::get_if<CheckResult>(&count)) {
+    // No series at all is the guard's business too: zero requests are too few.
+    if (done->outcome != CheckOutcome::kNoValues) return std::move(*done);
+    count = 0.0;
+  }
+  double requests = std::get<double>(count);
+  if (requests >= static_cast<double>(plan.minRequests)) return std::nullopt;
+  CheckResult r = result(plan, CheckOutcome::kTooFewRequests,
+                         fmt::format("metric {}: only {:.0f} requests in the last {}, fewer than the minimum {}; "
+                                     "not enough traffic to judge the canary",
+                                     plan.metricName, requests, plan.interval, plan.minRequests));
+  r.value = requests;
+  return r;
+}
+
 }  // namespace
 
 std::string_view checkOutcomeName(CheckOutcome outcome) {
@@ -80,6 +120,10 @@ StatusOr<CheckPlan> planCheck(const MetricSpec& spec, const TemplateModel& baseM
   CheckPlan plan;
   plan.metricName = spec.name;
   plan.interval = spec.interval.empty() ? std::string(kDefaultInterval) : spec.interval;
+  if (!isPromDuration(plan.interval)) {
+    return absl::InvalidArgumentError(
+        strCat("metric ", spec.name, ": interval \"", plan.interval, "\" is not a duration like 30s, 1m or 1h"));
+  }
   TemplateModel model = baseModel;
   model.interval = plan.interval;
   model.variables = spec.templateVariables;
@@ -127,21 +171,7 @@ StatusOr<CheckPlan> planCheck(const MetricSpec& spec, const TemplateModel& baseM
 CheckResult judgeCheck(const CheckPlan& plan, const CheckObservations& observations) {
   if (plan.countQuery) {
     if (!observations.requestCount) return queryFailed(plan, absl::InternalError("not run"), "request count query");
-    auto count = usableValue(plan, *observations.requestCount, "request count");
-    if (auto* done = std::get_if<CheckResult>(&count)) {
-      // No series at all is the guard's business too: zero requests are too few.
-      if (done->outcome != CheckOutcome::kNoValues) return std::move(*done);
-      count = 0.0;
-    }
-    double requests = std::get<double>(count);
-    if (requests < static_cast<double>(plan.minRequests)) {
-      CheckResult r = result(plan, CheckOutcome::kTooFewRequests,
-                             fmt::format("metric {}: only {:.0f} requests in the last {}, fewer than the minimum {}; "
-                                         "not enough traffic to judge the canary",
-                                         plan.metricName, requests, plan.interval, plan.minRequests));
-      r.value = requests;
-      return r;
-    }
+    if (auto verdict = guardVerdict(plan, *observations.requestCount)) return std::move(*verdict);
   }
   if (!observations.value) return queryFailed(plan, absl::InternalError("not run"), "query");
   auto canary = usableValue(plan, *observations.value, plan.primaryQuery ? "canary's success rate" : "query");
@@ -173,12 +203,8 @@ CheckResult runCheck(const CheckPlan& plan, MetricProvider& provider) {
   CheckObservations observations;
   if (plan.countQuery) {
     observations.requestCount = provider.query(*plan.countQuery);
-    CheckResult early = judgeCheck(plan, observations);
-    // The guard decides alone when it fails or holds; otherwise the value queries are needed.
-    if (early.outcome == CheckOutcome::kTooFewRequests ||
-        (early.outcome == CheckOutcome::kQueryFailed && !observations.requestCount->ok())) {
-      return early;
-    }
+    // When the guard already decides, the value queries are not worth running.
+    if (auto verdict = guardVerdict(plan, *observations.requestCount)) return std::move(*verdict);
   }
   observations.value = provider.query(plan.valueQuery);
   if (plan.primaryQuery && observations.value->ok()) observations.primaryValue = provider.query(*plan.primaryQuery);

@@ -114,6 +114,21 @@ TEST(CheckPlanTest, TemplateErrorsAndUnknownMetricsAreInvalid) {
   EXPECT_TRUE(provider.queries.empty());
 }
 
+TEST(CheckPlanTest, IntervalMustBeAPrometheusDuration) {
+  for (const char* good : {"30s", "1m", "1h", "1m30s", "500ms", "2d"}) {
+    MetricSpec spec = metric("request-duration");
+    spec.interval = good;
+    EXPECT_TRUE(planCheck(spec, model(), std::nullopt, {}).ok()) << good;
+  }
+  for (const char* bad : {"1", "m", "1m]", "1 m", "-1m", "1M"}) {
+    MetricSpec spec = metric("request-duration");
+    spec.interval = bad;
+    auto plan = planCheck(spec, model(), std::nullopt, {});
+    ASSERT_FALSE(plan.ok()) << bad;
+    EXPECT_NE(plan.status().message().find("interval"), absl::string_view::npos);
+  }
+}
+
 TEST(CheckRunTest, PassAndFailAgainstRange) {
   MetricSpec spec = metric("grpc-success-rate");
   spec.thresholdRange = ThresholdRange{.min = 99, .max = std::nullopt};

@@ -398,5 +398,41 @@ TEST_F(PrometheusIntegrationTest, SlowPrometheusTimesOutWithItsOwnMessage) {
   EXPECT_NE(r.message.find("did not answer within 500ms"), std::string::npos) << r.message;
 }
 
+TEST_F(PrometheusIntegrationTest, CredentialsAndHeadersReachTheServer) {
+  // An authenticating proxy in front of Prometheus, reduced to its checks.
+  httplib::Server proxy;
+  proxy.Get("/api/v1/query", [](const httplib::Request& req, httplib::Response& res) {
+    if (req.get_header_value("Authorization") != "Bearer t0k3n" || req.get_header_value("X-Scope-OrgID") != "tenant-a") {
+      res.status = 401;
+      res.set_content("Unauthorized", "text/plain");
+      return;
+    }
+    res.set_content(R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"0.5"]}]}})",
+                    "application/json");
+  });
+  int port = proxy.bind_to_any_port("127.0.0.1");
+  ASSERT_GT(port, 0);
+  std::thread serving([&] { proxy.listen_after_bind(); });
+  PrometheusConfig config;
+  config.address = "http://127.0.0.1:" + std::to_string(port);
+  config.headers = {{"X-Scope-OrgID", "tenant-a"}};
+  auto anonymous = makePrometheusProvider(config, http::makeCurlClient());
+  config.credentials.bearerToken = "t0k3n";
+  auto authenticated = makePrometheusProvider(config, http::makeCurlClient());
+  ASSERT_TRUE(anonymous.ok() && authenticated.ok());
+  MetricSpec m = spec("error-rate");
+  m.query = "sum(rate(errors_total[{{ interval }}]))";
+  m.threshold = 1;
+  CheckResult denied = evaluateMetric(m, canaryModel("x"), std::nullopt, {}, **anonymous);
+  CheckResult allowed = evaluateMetric(m, canaryModel("x"), std::nullopt, {}, **authenticated);
+  proxy.stop();
+  serving.join();
+  EXPECT_EQ(denied.outcome, CheckOutcome::kQueryFailed);
+  EXPECT_EQ(denied.error.code(), StatusCode::kUnauthenticated) << denied.error;
+  EXPECT_TRUE(allowed.passed()) << allowed.message;
+  EXPECT_EQ(allowed.value, 0.5);
+  EXPECT_EQ(allowed.message.find("t0k3n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace pennant::metrics
