@@ -109,7 +109,8 @@ Json primaryPodSpec(const Json& target, const PrimaryOptions& options) {
       }
     });
     forEachArrayItem(antiAffinity, "requiredDuringSchedulingIgnoredDuringExecution", [&](Json& term) {
-      if (term.contains("labelSelector")) pointSelectorAtPrimary(term["labelSelector"], targetName, options.selectorLabels);
+      if (term.contains("labelSelector"))
+        pointSelectorAtPrimary(term["labelSelector"], targetName, options.selectorLabels);
     });
   }
   return podSpec;
@@ -132,16 +133,17 @@ StatusOr<Json> buildPrimaryDeployment(const Json& target, const PrimaryOptions& 
   spec["template"] = {
       {"metadata", {{"labels", podLabels(target, selector)}, {"annotations", podAnnotations(target, options.podId)}}},
       {"spec", primaryPodSpec(target, options)}};
-  return Json{{"apiVersion", "apps/v1"},
-              {"kind", "Deployment"},
-              {"metadata",
-               {{"name", primaryName(targetName)},
-                {"namespace", stringAt(target, {"metadata", "namespace"})},
-                {"labels", withSelectorLabel(includeByPrefix(metadataMap(target, "labels"), options.includeLabelPrefixes),
-                                             selector.key, primaryValue)},
-                {"annotations", withoutToolkitKeys(metadataMap(target, "annotations"))},
-                {"ownerReferences", Json::array({ownerReference(options.owner)})}}},
-              {"spec", spec}};
+  return Json{
+      {"apiVersion", "apps/v1"},
+      {"kind", "Deployment"},
+      {"metadata",
+       {{"name", primaryName(targetName)},
+        {"namespace", stringAt(target, {"metadata", "namespace"})},
+        {"labels", withSelectorLabel(includeByPrefix(metadataMap(target, "labels"), options.includeLabelPrefixes),
+                                     selector.key, primaryValue)},
+        {"annotations", withoutToolkitKeys(metadataMap(target, "annotations"))},
+        {"ownerReferences", Json::array({ownerReference(options.owner)})}}},
+      {"spec", spec}};
 }
 
 StatusOr<Json> promotePrimary(const Json& primary, const Json& target, bool hasAutoscaler,
@@ -164,8 +166,9 @@ StatusOr<Json> promotePrimary(const Json& primary, const Json& target, bool hasA
   templ["metadata"]["labels"] = podLabels(target, selector);
   // Promote filters both maps by prefix (creation keeps every annotation); kept as Flagger does.
   out["metadata"]["annotations"] = includeByPrefix(metadataMap(target, "annotations"), options.includeLabelPrefixes);
-  out["metadata"]["labels"] = withSelectorLabel(includeByPrefix(metadataMap(target, "labels"), options.includeLabelPrefixes),
-                                                selector.key, selector.value + "-primary");
+  out["metadata"]["labels"] =
+      withSelectorLabel(includeByPrefix(metadataMap(target, "labels"), options.includeLabelPrefixes), selector.key,
+                        selector.value + "-primary");
   return out;
 }
 

@@ -32,15 +32,15 @@ Readiness waiting(bool retriable, std::string reason) { return Readiness{false, 
 
 }  // namespace
 
-Readiness deploymentReadiness(const Json& deployment, int readyThresholdPercent,
-                              std::chrono::seconds progressDeadline, Clock::TimePoint now) {
+Readiness deploymentReadiness(const Json& deployment, int readyThresholdPercent, std::chrono::seconds progressDeadline,
+                              Clock::TimePoint now) {
   if (intAt(deployment, {"metadata", "generation"}) > intAt(deployment, {"status", "observedGeneration"})) {
     return waiting(true, "waiting for rollout to finish: observed deployment generation less than desired generation");
   }
   const Json* progressing = condition(deployment, "Progressing");
   if (progressing != nullptr && stringAt(*progressing, {"reason"}) == "ProgressDeadlineExceeded") {
-    return waiting(false, "deployment \"" + stringAt(deployment, {"metadata", "name"}) +
-                              "\" exceeded its progress deadline");
+    return waiting(false,
+                   "deployment \"" + stringAt(deployment, {"metadata", "name"}) + "\" exceeded its progress deadline");
   }
   // Stuck: pods have been unavailable for longer than the Canary's deadline (checked only once the
   // Deployment reports progress, as Flagger does).

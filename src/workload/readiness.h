@@ -20,7 +20,7 @@ struct Readiness {
 // `readyThresholdPercent`: share of the updated replicas that must be available
 // (analysis.primaryReadyThreshold / canaryReadyThreshold, default 100).
 // `progressDeadline`: the Canary's progressDeadlineSeconds (default 600).
-Readiness deploymentReadiness(const Json& deployment, int readyThresholdPercent,
-                              std::chrono::seconds progressDeadline, Clock::TimePoint now);
+Readiness deploymentReadiness(const Json& deployment, int readyThresholdPercent, std::chrono::seconds progressDeadline,
+                              Clock::TimePoint now);
 
 }  // namespace pennant::workload

@@ -49,19 +49,28 @@ TEST(ServicesTest, PortFields) {
     Json port;
   };
   const Case cases[] = {
-      {"targetPort number", [](ServiceSpec& s) { s.targetPort = 8080; },
+      {"targetPort number",
+       [](ServiceSpec& s) { s.targetPort = 8080; },
        {{"name", "http"}, {"protocol", "TCP"}, {"port", 9898}, {"targetPort", 8080}}},
-      {"targetPort name", [](ServiceSpec& s) { s.targetPort = "http-metrics"; },
+      {"targetPort name",
+       [](ServiceSpec& s) { s.targetPort = "http-metrics"; },
        {{"name", "http"}, {"protocol", "TCP"}, {"port", 9898}, {"targetPort", "http-metrics"}}},
-      {"targetPort 0 means port", [](ServiceSpec& s) { s.targetPort = 0; },
+      {"targetPort 0 means port",
+       [](ServiceSpec& s) { s.targetPort = 0; },
        {{"name", "http"}, {"protocol", "TCP"}, {"port", 9898}, {"targetPort", 9898}}},
-      {"gRPC over h2c", [](ServiceSpec& s) {
+      {"gRPC over h2c",
+       [](ServiceSpec& s) {
          s.port = 9090;
          s.portName = "grpc";
          s.appProtocol = "kubernetes.io/h2c";
        },
-       {{"name", "grpc"}, {"protocol", "TCP"}, {"port", 9090}, {"targetPort", 9090}, {"appProtocol", "kubernetes.io/h2c"}}},
-      {"empty portName is http", [](ServiceSpec& s) { s.portName = ""; },
+       {{"name", "grpc"},
+        {"protocol", "TCP"},
+        {"port", 9090},
+        {"targetPort", 9090},
+        {"appProtocol", "kubernetes.io/h2c"}}},
+      {"empty portName is http",
+       [](ServiceSpec& s) { s.portName = ""; },
        {{"name", "http"}, {"protocol", "TCP"}, {"port", 9898}, {"targetPort", 9898}}},
   };
   for (const Case& c : cases) {

@@ -78,8 +78,8 @@ TEST(ConfigRefsTest, TrackingSkipsOptedOutConfigsAndRegistrySecrets) {
   };
   const Case cases[] = {
       {"configmap", ConfigKind::kConfigMap, configMap("c", {{"k", "v"}}), true},
-      {"opted out", ConfigKind::kConfigMap,
-       configMap("c", {{"k", "v"}}, {{"flagger.app/config-tracking", "disabled"}}), false},
+      {"opted out", ConfigKind::kConfigMap, configMap("c", {{"k", "v"}}, {{"flagger.app/config-tracking", "disabled"}}),
+       false},
       {"opaque", ConfigKind::kSecret, secret("s", "Opaque", Json::object()), true},
       {"no type", ConfigKind::kSecret, Json{{"metadata", {{"name", "s"}}}}, true},
       {"tls", ConfigKind::kSecret, secret("s", "kubernetes.io/tls", Json::object()), true},
@@ -94,7 +94,8 @@ TEST(ConfigRefsTest, TrackingSkipsOptedOutConfigsAndRegistrySecrets) {
 TEST(ConfigRefsTest, TrackedConfigsAndChangeDetection) {
   std::map<std::string, Json> objects = {
       {"configmap/podinfo-config", configMap("podinfo-config", {{"greeting", "a<b&c"}, {"color", "blue"}})},
-      {"secret/podinfo-secret-env", secret("podinfo-secret-env", "Opaque", {{"user", "YWRtaW4="}, {"password", "c2VjcmV0"}})},
+      {"secret/podinfo-secret-env",
+       secret("podinfo-secret-env", "Opaque", {{"user", "YWRtaW4="}, {"password", "c2VjcmV0"}})},
       {"secret/pull", secret("pull", "kubernetes.io/dockerconfigjson", Json::object())},
   };
   std::map<std::string, std::string> tracked = trackedConfigs(objects);

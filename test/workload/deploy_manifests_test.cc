@@ -86,8 +86,8 @@ TEST(DeployManifestsTest, CanaryPrinterColumnsAreFlaggers) {
 TEST(DeployManifestsTest, ExampleCanariesKeepEveryField) {
   const Json crd = crdNamed("canaries.flagger.app");
   const Json& schema = v1beta1Schema(crd);
-  for (const char* file : {"flagger-podinfo-canary.yaml", "flagger-podinfo-ab-canary.yaml",
-                           "pennant-grpc-canary.yaml", "pennant-routeref-canary.yaml"}) {
+  for (const char* file : {"flagger-podinfo-canary.yaml", "flagger-podinfo-ab-canary.yaml", "pennant-grpc-canary.yaml",
+                           "pennant-routeref-canary.yaml"}) {
     auto problems = validationProblems(fixture(file), schema);
     EXPECT_TRUE(problems.empty()) << file << ":\n" << joined(problems);
   }
@@ -114,7 +114,8 @@ TEST(DeployManifestsTest, PennantFieldsAreOptionalAdditions) {
   const Json& route = spec["properties"]["service"]["properties"]["route"];
   EXPECT_EQ(route["properties"]["kind"]["enum"], (Json{"HTTPRoute", "GRPCRoute"}));
   EXPECT_EQ(route["properties"]["rules"]["items"]["x-kubernetes-preserve-unknown-fields"], true);
-  EXPECT_EQ(spec["properties"]["routeRef"]["properties"]["kind"]["enum"], (Json{"ApisixRoute", "HTTPRoute", "GRPCRoute"}));
+  EXPECT_EQ(spec["properties"]["routeRef"]["properties"]["kind"]["enum"],
+            (Json{"ApisixRoute", "HTTPRoute", "GRPCRoute"}));
   const Json& grpcMethod = spec["properties"]["analysis"]["properties"]["match"]["items"]["properties"]["grpcMethod"];
   EXPECT_EQ(grpcMethod["properties"]["type"]["enum"], (Json{"Exact", "RegularExpression"}));
   EXPECT_EQ(spec["properties"]["service"]["properties"]["appProtocol"]["type"], "string");
@@ -162,8 +163,10 @@ TEST(DeployManifestsTest, RbacGrantsExactlyTheControllersVerbs) {
   EXPECT_EQ(rbac["namespace.yaml"]["metadata"]["name"], "pennant-system");
   const Json& binding = rbac["cluster-role-binding.yaml"];
   EXPECT_EQ(binding["kind"], "ClusterRoleBinding");
-  EXPECT_EQ(binding["roleRef"], (Json{{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", "pennant"}}));
-  EXPECT_EQ(binding["subjects"], Json::parse(R"([{"kind":"ServiceAccount","name":"pennant","namespace":"pennant-system"}])"));
+  EXPECT_EQ(binding["roleRef"],
+            (Json{{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", "pennant"}}));
+  EXPECT_EQ(binding["subjects"],
+            Json::parse(R"([{"kind":"ServiceAccount","name":"pennant","namespace":"pennant-system"}])"));
 }
 
 }  // namespace

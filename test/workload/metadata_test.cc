@@ -20,7 +20,8 @@ TEST(MetadataTest, IsControlledByCanary) {
       {"own canary", Json::array({ownerReference({"podinfo", "u"})}), true},
       {"other canary", Json::array({ownerReference({"other", "u"})}), false},
       {"not controller", Json::parse(R"([{"kind": "Canary", "name": "podinfo", "controller": false}])"), false},
-      {"controller of another kind", Json::parse(R"([{"kind": "HelmRelease", "name": "podinfo", "controller": true}])"), false},
+      {"controller of another kind", Json::parse(R"([{"kind": "HelmRelease", "name": "podinfo", "controller": true}])"),
+       false},
       {"no refs", Json(nullptr), false},
   };
   for (const Case& c : cases) {

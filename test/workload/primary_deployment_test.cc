@@ -14,9 +14,8 @@ PrimaryOptions podinfoOptions() {
   PrimaryOptions options;
   options.owner = {"podinfo", "c-uid"};
   options.podId = "new-id";
-  options.trackedConfigs = {{"configmap/podinfo-config", "aaaa"},
-                            {"configmap/podinfo-ui", "bbbb"},
-                            {"secret/podinfo-secret-env", "cccc"}};
+  options.trackedConfigs = {
+      {"configmap/podinfo-config", "aaaa"}, {"configmap/podinfo-ui", "bbbb"}, {"secret/podinfo-secret-env", "cccc"}};
   return options;
 }
 
@@ -136,10 +135,14 @@ TEST(PrimaryDeploymentTest, ScaleFromZeroReplicas) {
     int expected;
   };
   const Case cases[] = {
-      {3, 5, false, std::nullopt, 3},  {0, 5, false, std::nullopt, 5},
-      {0, 0, false, std::nullopt, 1},  {std::nullopt, std::nullopt, false, std::nullopt, 1},
-      {0, 5, true, 4, 4},              {0, 5, true, 1, 1},
-      {0, 5, true, std::nullopt, 1},   {2, 5, true, 4, 2},
+      {3, 5, false, std::nullopt, 3},
+      {0, 5, false, std::nullopt, 5},
+      {0, 0, false, std::nullopt, 1},
+      {std::nullopt, std::nullopt, false, std::nullopt, 1},
+      {0, 5, true, 4, 4},
+      {0, 5, true, 1, 1},
+      {0, 5, true, std::nullopt, 1},
+      {2, 5, true, 4, 2},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(scaleFromZeroReplicas(c.target, c.primary, c.hasAutoscaler, c.hpaMin), c.expected);

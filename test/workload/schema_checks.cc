@@ -96,7 +96,8 @@ void validate(const Json& value, const Json& schema, const std::string& path, st
     }
   }
   if (value.is_array() && schema.contains("items")) {
-    for (size_t i = 0; i < value.size(); ++i) validate(value[i], schema["items"], path + "[" + std::to_string(i) + "]", out);
+    for (size_t i = 0; i < value.size(); ++i)
+      validate(value[i], schema["items"], path + "[" + std::to_string(i) + "]", out);
   }
 }
 

@@ -12,9 +12,9 @@
 namespace pennant::router::kubernetes {
 
 struct HpaMirrorSpec {
-  std::string primaryDeployment;            // "<target>-primary"
-  std::optional<int> primaryMinReplicas;    // autoscalerRef.primaryScalerReplicas.minReplicas
-  std::optional<int> primaryMaxReplicas;    // autoscalerRef.primaryScalerReplicas.maxReplicas
+  std::string primaryDeployment;          // "<target>-primary"
+  std::optional<int> primaryMinReplicas;  // autoscalerRef.primaryScalerReplicas.minReplicas
+  std::optional<int> primaryMaxReplicas;  // autoscalerRef.primaryScalerReplicas.maxReplicas
   workload::CanaryOwner owner;
 };
 

@@ -89,9 +89,8 @@ Json desiredService(const ServiceSpec& spec, ServiceRole role) {
                {"port", spec.port},
                {"targetPort", isUnsetTargetPort(spec.targetPort) ? Json(spec.port) : spec.targetPort}};
   if (!spec.appProtocol.empty()) port["appProtocol"] = spec.appProtocol;
-  Json serviceSpec = {{"type", "ClusterIP"},
-                      {"selector", {{spec.selectorLabel, podSelector}}},
-                      {"ports", Json::array({port})}};
+  Json serviceSpec = {
+      {"type", "ClusterIP"}, {"selector", {{spec.selectorLabel, podSelector}}}, {"ports", Json::array({port})}};
   if (spec.headless) serviceSpec["clusterIP"] = "None";
   if (!spec.trafficDistribution.empty()) serviceSpec["trafficDistribution"] = spec.trafficDistribution;
 
