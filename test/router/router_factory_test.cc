@@ -1,0 +1,69 @@
+#include <gtest/gtest.h>
+
+#include "fakes/fake_kube_client.h"
+#include "router/canary_fixtures.h"
+#include "router/gatewayapi/route_writer.h"
+#include "router/router.h"
+
+namespace pennant::router {
+namespace {
+
+using testing::canaryFrom;
+using testing::grpcCanaryManifest;
+using testing::yaml;
+
+TEST(RouterFactory, UnknownProviderIsAnErrorNotAFallback) {
+  auto client = std::make_shared<fakes::FakeKubeClient>();
+  for (const char* provider : {"istio", "gatewayapi", "gatewayapi:v2", "kubernetes", "nginx"}) {
+    auto router = makeRouter(provider, client);
+    ASSERT_FALSE(router.ok()) << provider;
+    EXPECT_EQ(router.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(std::string(router.status().message()).find(provider), std::string::npos);
+  }
+  for (const char* provider : {"gatewayapi:v1", "gatewayapi:v1beta1", ""}) EXPECT_TRUE(makeRouter(provider, client).ok()) << provider;
+  EXPECT_FALSE(makeRouter("gatewayapi:v1", nullptr).ok());
+}
+
+TEST(GatewayApiRouter, GetRoutesWaitsForAcceptance) {
+  auto client = std::make_shared<fakes::FakeKubeClient>();
+  api::Canary c = canaryFrom(grpcCanaryManifest());
+  auto router = *makeRouter(c.provider, client);
+  ASSERT_TRUE(router->setRoutes(c, routeStateFor(c, 10, "")).ok());
+  auto route = *client->get(gatewayapi::routeResource(c), "demo", "greeter");
+  route["status"] = yaml(R"({parents: [{controllerName: example.io/gw,
+      parentRef: {group: gateway.networking.k8s.io, kind: Gateway, name: public-gw, namespace: gateway-system},
+      conditions: [{type: Accepted, status: 'False', reason: NotAllowedByListeners, message: no listener}]}]})");
+  ASSERT_TRUE(client->updateStatus(gatewayapi::routeResource(c), "demo", route).ok());
+  auto weights = router->getRoutes(c);
+  EXPECT_EQ(weights.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(std::string(weights.status().message()).find("NotAllowedByListeners"), std::string::npos);
+  route = *client->get(gatewayapi::routeResource(c), "demo", "greeter");
+  route["status"]["parents"][0]["conditions"][0] = yaml("{type: Accepted, status: 'True', reason: Accepted}");
+  ASSERT_TRUE(client->updateStatus(gatewayapi::routeResource(c), "demo", route).ok());
+  weights = router->getRoutes(c);
+  ASSERT_TRUE(weights.ok()) << weights.status();
+  EXPECT_EQ(*weights, (Weights{90, 10, false}));
+}
+
+TEST(GatewayApiRouter, FinalizeRestoresAReferencedRoute) {
+  auto client = std::make_shared<fakes::FakeKubeClient>();
+  Json m = grpcCanaryManifest();
+  m["spec"]["service"].erase("route");
+  m["spec"]["routeRef"] = yaml("{apiVersion: gateway.networking.k8s.io/v1, kind: GRPCRoute, name: greeter}");
+  m["spec"]["analysis"] = yaml("{interval: 1m, iterations: 5, match: [{headers: {x: {exact: y}}}]}");
+  api::Canary c = canaryFrom(m);
+  Json user = yaml(R"({apiVersion: gateway.networking.k8s.io/v1, kind: GRPCRoute, metadata: {name: greeter, namespace: demo},
+    spec: {rules: [{name: main, backendRefs: [{name: greeter-primary, port: 9090, weight: 100}, {name: greeter-canary, port: 9090, weight: 0}]}]}})");
+  auto stored = client->create(gatewayapi::routeResource(c), "demo", user);
+  ASSERT_TRUE(stored.ok());
+  auto router = *makeRouter(c.provider, client);
+  auto during = router->setRoutes(c, routeStateFor(c, 100, "Progressing"));
+  ASSERT_TRUE(during.ok()) << during.status();
+  EXPECT_EQ(during->route["spec"]["rules"].size(), 2u);
+  ASSERT_TRUE(router->finalize(c).ok());
+  auto after = client->get(gatewayapi::routeResource(c), "demo", "greeter");
+  EXPECT_EQ((*after)["spec"], (*stored)["spec"]);
+}
+
+}  // namespace
+}  // namespace pennant::router
