@@ -3,6 +3,7 @@
 // expires, i.e. within leaseDuration plus one retry period of the kill.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -12,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "integration/cluster_env.h"
 #include "kube/resource.h"

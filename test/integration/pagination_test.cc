@@ -43,7 +43,9 @@ TEST(Pagination, ListsTwelveHundredConfigMapsInPages) {
     auto page = client->list(configMaps(), ns.name(), opts);
     ASSERT_TRUE(page.ok()) << page.status();
     ++pages;
-    if (!page->continueToken.empty()) EXPECT_EQ(page->items.size(), 100u);
+    if (!page->continueToken.empty()) {
+      EXPECT_EQ(page->items.size(), 100u);
+    }
     for (const Json& item : page->items) {
       EXPECT_TRUE(seen.insert(stringAt(item, {"metadata", "name"})).second) << "repeated across pages";
     }

@@ -115,7 +115,10 @@ class RecordingStore : public kube::ReflectorStore {
   void replace(std::vector<Json> items, const std::string&) override {
     std::lock_guard lock(mu_);
     objects_.clear();
-    for (Json& o : items) objects_[nameOf(o)] = std::move(o);
+    for (Json& o : items) {
+      std::string name = nameOf(o);  // before the move: operator= takes its argument by value
+      objects_[name] = std::move(o);
+    }
     ++replaces_;
   }
   void apply(WatchEvent::Type type, Json object) override {
@@ -123,7 +126,8 @@ class RecordingStore : public kube::ReflectorStore {
     if (type == WatchEvent::Type::kDeleted) {
       objects_.erase(nameOf(object));
     } else {
-      objects_[nameOf(object)] = std::move(object);
+      std::string name = nameOf(object);
+      objects_[name] = std::move(object);
     }
   }
   size_t size() const {
@@ -162,19 +166,25 @@ TEST(Watch, ReflectorListsAgainAfterCompaction) {
     ~StopOnExit() { r.stop(); t.join(); }
   } stopOnExit{reflector, runner};
 
-  ASSERT_TRUE(eventually([&] { return store.has("t1"); }, 20s));
+  ASSERT_TRUE(eventually([&] { return store.has("t1"); }, 20s))
+      << "lists=" << reflector.listCount() << " watches=" << reflector.watchCount() << " replaces=" << store.replaces()
+      << " size=" << store.size();
   ASSERT_TRUE(client->create(podTemplates(), ns.name(), podTemplate("t2")).ok());
   ASSERT_TRUE(eventually([&] { return store.has("t2"); }, 20s));
   const int listsBefore = reflector.listCount();
 
   // Move etcd past the Reflector's resourceVersion with writes it does not watch, then compact.
-  ASSERT_TRUE(client->create(configMaps(), ns.name(), configMap("bump", "1")).ok());
+  // The Reflector's next re-watch (its stream ends every second) starts below the compacted
+  // revision: 410, so it must list again.
+  ASSERT_TRUE(client->create(configMaps(), ns.name(), configMap("bump-1", "1")).ok());
+  ASSERT_TRUE(client->create(configMaps(), ns.name(), configMap("bump-2", "1")).ok());
   auto revision = compactEtcd();
   ASSERT_TRUE(revision.ok()) << revision.status();
-  ASSERT_TRUE(client->create(podTemplates(), ns.name(), podTemplate("t3")).ok());
-
   EXPECT_TRUE(eventually([&] { return reflector.listCount() > listsBefore; }, 20s))
       << "no re-list after compaction; lists=" << reflector.listCount();
+
+  // And it keeps watching from the new list.
+  ASSERT_TRUE(client->create(podTemplates(), ns.name(), podTemplate("t3")).ok());
   EXPECT_TRUE(eventually([&] { return store.has("t3") && store.size() == 3; }, 20s)) << store.size();
   EXPECT_GE(store.replaces(), 2);
 }
