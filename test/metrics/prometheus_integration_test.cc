@@ -183,7 +183,7 @@ BuiltinOptions optionsFor(QueryFlavour flavour) {
 MetricSpec spec(std::string name) {
   MetricSpec s;
   s.name = std::move(name);
-  s.interval = "1m";  // 60 one-second scrapes: room for the poll on a slow machine
+  s.interval = "2m";  // 120 one-second scrapes: plenty of room for the polls on a slow machine
   return s;
 }
 
