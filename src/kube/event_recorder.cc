@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "kube/errors.h"
 #include "kube/leader_election.h"
 #include "kube/resource.h"
@@ -45,7 +47,10 @@ EventRecorder::~EventRecorder() { stop(); }
 
 void EventRecorder::record(const Json& regarding, EventType type, std::string_view reason, std::string_view action,
                            std::string_view note) {
-  std::string shortNote(note.substr(0, kMaxNoteBytes));
+  // Cut at a UTF-8 character boundary: a split character would make the Event invalid JSON.
+  size_t cut = std::min(note.size(), kMaxNoteBytes);
+  while (cut < note.size() && cut > 0 && (static_cast<unsigned char>(note[cut]) & 0xC0) == 0x80) --cut;
+  std::string shortNote(note.substr(0, cut));
   std::lock_guard lock(mu_);
   if (stopping_ || queue_.size() >= options_.queueCapacity) {
     ++dropped_;

@@ -23,7 +23,7 @@ namespace pennant::kube {
 using ObjectPtr = std::shared_ptr<const Json>;
 
 // Called on the informer's thread after the cache has changed, in event order. Keep them short
-// (enqueue a key); they may read the cache. A delete carries the last state the cache knew,
+// (enqueue a key); they may read the cache but must not call addHandlers(). A delete carries the last state the cache knew,
 // also when the object vanished while the watch was down (noticed on re-list).
 struct EventHandlers {
   std::function<void(const ObjectPtr& object)> onAdd;

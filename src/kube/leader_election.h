@@ -32,6 +32,8 @@ struct LeaderElectionConfig {
   std::shared_ptr<const Clock> clock;
   // Called on the elector's thread; must return promptly (start or signal work, do not run it).
   std::function<void()> onStartedLeading;
+  // Called once when leadership ends (stop or a failed renewal); unlike client-go, not when this
+  // replica never led.
   std::function<void()> onStoppedLeading;
   std::function<void(const std::string& identity)> onNewLeader;  // a different holder was observed
 };

@@ -122,6 +122,16 @@ TEST_F(EventRecorderTest, RecordNeverBlocksAndDropsBeyondTheQueueCapacity) {
   EXPECT_EQ(events().size(), 1u);
 }
 
+TEST_F(EventRecorderTest, LongNotesAreCutAtACharacterBoundary) {
+  EventRecorder recorder(cluster_, options());
+  recorder.record(kCanary, EventType::kNormal, "R", "A", std::string(1023, 'a') + "\u00e9 and more");
+  ASSERT_TRUE(recorder.flush());
+  ASSERT_EQ(events().size(), 1u);
+  const std::string note = events()[0]["note"];
+  EXPECT_EQ(note, std::string(1023, 'a'));
+  EXPECT_NO_THROW((void)events()[0].dump());
+}
+
 TEST_F(EventRecorderTest, StopWritesWhatIsQueued) {
   auto recorder = std::make_unique<EventRecorder>(cluster_, options());
   for (int i = 0; i < 10; ++i) {
