@@ -22,9 +22,15 @@ COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 log() { echo "cluster: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-freePort() {
-  # The kernel picks a free port; the tiny race until the component binds it is acceptable here.
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+# freePorts N: N distinct free loopback ports, all held open together while the kernel picks them.
+# The short race until each component binds its port is acceptable for a test bed.
+freePorts() {
+  local py=/usr/bin/python3
+  [[ -x $py ]] || py=python3  # the system interpreter starts fast; pyenv shims take ~0.5 s
+  "$py" -c 'import socket,sys
+socks=[socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks: s.bind(("127.0.0.1",0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"
 }
 
 # start NAME ARGS...: runs BIN/NAME detached in its own session (own process group), output to
@@ -37,7 +43,9 @@ start() {
   log "started $name (pid $pid)"
 }
 
-alive() { local pid; pid=$(cat "$DIR/pids/$1.pid" 2>/dev/null) && kill -0 "$pid" 2>/dev/null; }
+# A process counts as gone once it is a zombie: the reaper here (PID 1) can take seconds.
+running() { [[ -r /proc/$1/status ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+alive() { local pid; pid=$(cat "$DIR/pids/$1.pid" 2>/dev/null) && running "$pid"; }
 
 failComponent() {
   local name=$1 why=$2
@@ -67,13 +75,14 @@ stopAll() {
     pid=$(cat "$DIR/pids/$name.pid")
     # Only signal the PID if it is still the program we started (PIDs can be reused).
     if [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == "$BIN/$name"* ]]; then
+      local t=$SECONDS
       kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      if kill -0 "$pid" 2>/dev/null; then
+      for _ in $(seq 100); do running "$pid" || break; sleep 0.1; done
+      if running "$pid"; then
         log "$name (pid $pid) ignored SIGTERM for 10s; sending SIGKILL"
         kill -KILL "$pid" 2>/dev/null || true
       fi
-      log "stopped $name (pid $pid)"
+      log "stopped $name (pid $pid) in $((SECONDS - t))s"
     fi
     rm -f "$DIR/pids/$name.pid"
   done
@@ -84,18 +93,20 @@ kctl() { "$BIN/kubectl" --kubeconfig "$DIR/kubeconfig" --request-timeout=30s "$@
 writeCerts() {
   local c=$DIR/certs
   mkdir -p "$c"
+  # EC P-256 keys: generating three RSA keys costs seconds on a loaded 2-core machine.
+  local ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
   # A private CA signs the serving certificate so clients verify TLS for real (no insecure skip).
-  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=pennant-testbed-ca" \
+  openssl req -x509 "${ec[@]}" -days 30 -subj "/CN=pennant-testbed-ca" \
     -keyout "$c/ca.key" -out "$c/ca.crt" 2>/dev/null
-  openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" \
+  openssl req "${ec[@]}" -subj "/CN=kube-apiserver" \
     -keyout "$c/apiserver.key" -out "$c/apiserver.csr" 2>/dev/null
   printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n' \
     >"$c/apiserver.ext"
   openssl x509 -req -in "$c/apiserver.csr" -CA "$c/ca.crt" -CAkey "$c/ca.key" -CAcreateserial \
     -days 30 -extfile "$c/apiserver.ext" -out "$c/apiserver.crt" 2>/dev/null
-  # One RSA key signs service-account tokens and verifies them.
-  openssl genrsa -out "$c/sa.key" 2048 2>/dev/null
-  openssl rsa -in "$c/sa.key" -pubout -out "$c/sa.pub" 2>/dev/null
+  # One key signs service-account tokens (ES256) and verifies them.
+  openssl ecparam -name prime256v1 -genkey -noout -out "$c/sa.key" 2>/dev/null
+  openssl ec -in "$c/sa.key" -pubout -out "$c/sa.pub" 2>/dev/null
 }
 
 token() { openssl rand -hex 16; }
@@ -149,9 +160,11 @@ EOF
 installCrds() {
   local gw=$BIN/gateway-api-$GATEWAY_API_VERSION
   [[ -d $gw ]] || die "$gw missing: run test/cluster/build.sh"
-  # Server-side apply: the route CRDs exceed the client-side last-applied annotation limit.
-  kctl apply --server-side --force-conflicts -f "$gw" >/dev/null
-  local crds=(httproutes grpcroutes gateways gatewayclasses referencegrants) c
+  # The five kinds Pennant uses; the rest of the bundle (TLSRoute, ListenerSet, ...) only slows
+  # startup. Server-side apply: the route CRDs exceed client-side apply's annotation limit.
+  local crds=(httproutes grpcroutes gateways gatewayclasses referencegrants) c files=()
+  for c in "${crds[@]}"; do files+=(-f "$gw/gateway.networking.k8s.io_$c.yaml"); done
+  kctl apply --server-side --force-conflicts "${files[@]}" >/dev/null
   for c in "${crds[@]}"; do
     kctl wait --for=condition=Established --timeout="$((DEADLINE - SECONDS))s" \
       "crd/$c.gateway.networking.k8s.io" >/dev/null || die "Gateway API CRD $c not Established"
@@ -178,8 +191,7 @@ up() {
   mkdir -p "$DIR"/{logs,pids,etcd}
   T0=$SECONDS DEADLINE=$((SECONDS + STARTUP_TIMEOUT))
   writeCerts
-  ETCD_PORT=$(freePort) ETCD_PEER_PORT=$(freePort) APISERVER_PORT=$(freePort) SCHEDULER_PORT=$(freePort)
-  KWOK_PORT=$(freePort)
+  read -r ETCD_PORT ETCD_PEER_PORT APISERVER_PORT SCHEDULER_PORT KWOK_PORT <<<"$(freePorts 5)"
   ADMIN_TOKEN=$(token)
   local kcmToken schedulerToken
   kcmToken=$(token) schedulerToken=$(token)
