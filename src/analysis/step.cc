@@ -1,0 +1,56 @@
+#include "analysis/step.h"
+
+#include <algorithm>
+
+#include "analysis/tick.h"
+
+namespace pennant::analysis {
+namespace {
+
+// Answers from the results the shell observed. A stage the spec has hooks for but whose results
+// are incomplete counts as not run, unless the results already decide the stage.
+class ObservedGates final : public internal::Gates {
+ public:
+  ObservedGates(const api::Canary& canary, const Observations& obs) : canary_(canary), obs_(obs) {}
+
+  // Gates
+  std::optional<std::vector<WebhookResult>> hooks(HookType type) override {
+    size_t expected = hooksOfType(canary_, type).size();
+    std::vector<WebhookResult> results;
+    for (const auto& r : obs_.webhooks) {
+      if (r.type == type) results.push_back(r);
+    }
+    if (expected == 0) return results;
+    // The shell stops a stage early once it is decided: a 2xx rollback hook, a failed gate.
+    bool decided = std::any_of(results.begin(), results.end(), [&](const WebhookResult& r) {
+      return type == HookType::kRollback ? r.passed : !r.passed;
+    });
+    if (results.size() < expected && !decided) return std::nullopt;
+    return results;
+  }
+  std::optional<std::vector<CheckVerdict>> checks() override {
+    if (!canary_.analysis.metrics.is_array() || canary_.analysis.metrics.empty()) return std::vector<CheckVerdict>{};
+    if (!obs_.checksRan) return std::nullopt;
+    return obs_.checks;
+  }
+
+ private:
+  const api::Canary& canary_;
+  const Observations& obs_;
+};
+
+}  // namespace
+
+Decision step(const api::Canary& canary, const api::CanaryStatus& status, const Observations& obs) {
+  ObservedGates gates(canary, obs);
+  return internal::Tick(canary, status, obs, gates).run();
+}
+
+std::chrono::seconds analysisInterval(const api::Analysis& analysis) {
+  if (analysis.intervalSeconds < 0) return std::chrono::seconds(60);
+  return std::chrono::seconds(std::max<int64_t>(10, analysis.intervalSeconds));
+}
+
+int64_t analysisThreshold(const api::Analysis& analysis) { return std::max<int64_t>(1, analysis.threshold); }
+
+}  // namespace pennant::analysis

@@ -1,0 +1,340 @@
+#include "analysis/tick.h"
+
+#include <algorithm>
+
+#include "analysis/conditions.h"
+#include "analysis/weights.h"
+#include "workload/revision.h"
+
+namespace pennant::analysis::internal {
+namespace {
+
+bool hasFinalizer(const api::Canary& canary) {
+  const Json* finalizers = findPath(canary.metadata, {"finalizers"});
+  if (!finalizers || !finalizers->is_array()) return false;
+  return std::any_of(finalizers->begin(), finalizers->end(),
+                     [](const Json& f) { return f.is_string() && f.get<std::string>() == kFinalizer; });
+}
+
+bool isDeleting(const api::Canary& canary) {
+  const Json* ts = findPath(canary.metadata, {"deletionTimestamp"});
+  return ts && !ts->is_null();
+}
+
+bool oneOf(const std::string& p, std::initializer_list<const char*> phases) {
+  return std::any_of(phases.begin(), phases.end(), [&](const char* q) { return p == q; });
+}
+
+// While Pennant waits for the target to come back during deletion it looks again sooner.
+constexpr std::chrono::seconds kTerminatingRequeue{5};
+
+}  // namespace
+
+Tick::Tick(const api::Canary& canary, const api::CanaryStatus& status, const Observed& observed, Gates& gates)
+    : canary_(canary), before_(status), obs_(observed), gates_(gates), next_(status) {
+  decision_.requeueAfter = analysisInterval(canary.analysis);
+}
+
+Decision Tick::run() {
+  if (!handleFinalizer()) {
+    if (canary_.suspend) {
+      event(false, "skipping canary run as object is suspended");
+    } else {
+      // Flagger's syncHandler: a Canary without the Promoted condition starts initializing.
+      if (!findPromotedCondition(next_.conditions)) {
+        next_.phase = phase::kInitializing;
+        next_.lastTransitionTime = formatRfc3339(obs_.now);
+        next_.conditions = promotedConditions(next_.conditions, phase::kInitializing, canary_.targetRef.kind, obs_.now);
+      }
+      if (next_.phase.empty() || next_.phase == phase::kInitializing) {
+        initialize();
+      } else {
+        advance();
+      }
+    }
+  }
+  if (missing_) {
+    // A stage step() needed was not run (the shell did not follow the plan): decide nothing.
+    std::string reason = decision_.holdReason;
+    decision_ = Decision{};
+    decision_.requeueAfter = analysisInterval(canary_.analysis);
+    decision_.holdReason = reason;
+    next_ = before_;
+  }
+  decision_.status = next_;
+  decision_.statusChanged = !sameStatus(next_, before_);
+  return std::move(decision_);
+}
+
+bool Tick::handleFinalizer() {
+  bool has = hasFinalizer(canary_);
+  if (!isDeleting(canary_)) {
+    if (canary_.revertOnDeletion && !has) decision_.actions.push_back(AddFinalizer{});
+    if (!canary_.revertOnDeletion && has) decision_.actions.push_back(RemoveFinalizer{});
+    return false;
+  }
+  if (!has) {
+    hold("being deleted");
+    return true;
+  }
+  if (!canary_.revertOnDeletion) {
+    decision_.actions.push_back(RemoveFinalizer{});
+    return true;
+  }
+  decision_.requeueAfter = kTerminatingRequeue;
+  if (next_.phase == phase::kTerminated) {
+    decision_.actions.push_back(RemoveFinalizer{});
+    return true;
+  }
+  if (next_.phase != phase::kTerminating) {
+    setStatusPhase(next_, canary_, phase::kTerminating, obs_.now);
+    event(false, "Terminating canary " + name());
+    if (!canary_.autoscalerRef.is_null()) scaler(ScalerOp::kResumeTarget);
+    decision_.actions.push_back(RevertTarget{});
+    return true;  // readiness observed before RevertTarget ran says nothing: look again
+  }
+  if (!obs_.canary || !obs_.canary->ready) {
+    decision_.actions.push_back(RevertTarget{});
+    hold(obs_.canary ? obs_.canary->reason : "target Deployment not found");
+    return true;
+  }
+  decision_.actions.push_back(RevertRouting{});
+  setStatusPhase(next_, canary_, phase::kTerminated, obs_.now);
+  event(false, "Terminated canary " + name());
+  decision_.actions.push_back(RemoveFinalizer{});
+  return true;
+}
+
+void Tick::initialize() {
+  if (!obs_.primary || !obs_.primary->ready) {
+    if (obs_.primary && !obs_.primary->retriable) {
+      event(true, obs_.primary->reason);
+      rollback();
+      return;
+    }
+    std::string reason = obs_.primary ? obs_.primary->reason : canary_.targetRef.name + "-primary not found";
+    event(true, reason);
+    hold(reason);
+    return;
+  }
+  if (!canary_.autoscalerRef.is_null()) {
+    scaler(ScalerOp::kReconcilePrimary);
+    scaler(ScalerOp::kPauseTarget);
+  }
+  decision_.actions.push_back(ScaleCanaryToZero{});
+  setRoute(0, phase::kInitialized);
+  syncStatus(next_, canary_, phase::kInitialized, 0, 0, 0, obs_.targetRevision, obs_.trackedConfigs, obs_.now);
+  event(false, "Initialization done! " + name());
+  alert(AlertSeverity::kInfo, "New " + canary_.targetRef.kind + " detected, initialization completed.", true);
+}
+
+bool Tick::newRevision() const {
+  return workload::hasSpecChanged(obs_.targetRevision, before_.lastAppliedSpec, before_.lastPromotedSpec) ||
+         obs_.configsChanged;
+}
+
+void Tick::advance() {
+  const std::string p = next_.phase;
+  bool changed = newRevision();
+  if (p == phase::kFailed) {
+    // Flagger re-syncs lastAppliedSpec while Failed, so reverting the target to the promoted
+    // revision starts no run. Pennant leaves lastTransitionTime alone when nothing changed.
+    if (next_.lastAppliedSpec != obs_.targetRevision || next_.trackedConfigs != obs_.trackedConfigs) {
+      next_.lastAppliedSpec = obs_.targetRevision;
+      next_.trackedConfigs = obs_.trackedConfigs;
+      next_.lastTransitionTime = formatRfc3339(obs_.now);
+    }
+  }
+  bool active = oneOf(p, {phase::kProgressing, phase::kWaiting, phase::kWaitingPromotion, phase::kPromoting,
+                          phase::kFinalising});
+  if (!active && !changed) return;
+
+  if (!canary_.skipAnalysis) {
+    if (!obs_.primary || !obs_.primary->ready) {
+      std::string reason = obs_.primary ? obs_.primary->reason : canary_.targetRef.name + "-primary not found";
+      event(true, reason);
+      if (obs_.primary && !obs_.primary->retriable) {
+        if (p == phase::kPromoting || p == phase::kFinalising) {
+          failPromotion(reason);
+        } else {
+          rollback();
+        }
+        return;
+      }
+      hold(reason);
+      return;
+    }
+  }
+
+  if (!obs_.route) {
+    std::string reason = obs_.routeError.empty() ? "route weights unavailable" : obs_.routeError;
+    event(true, reason);
+    hold(reason);
+    return;
+  }
+  const int64_t weight = obs_.route->canary;
+  const bool mirrored = obs_.route->mirrored;
+
+  if (!oneOf(p, {phase::kProgressing, phase::kWaitingPromotion, phase::kPromoting, phase::kFinalising})) {
+    startRun();
+    return;
+  }
+  if ((p == phase::kProgressing || p == phase::kWaitingPromotion) && changed) {
+    restartRun();
+    return;
+  }
+
+  if (!obs_.canary || !obs_.canary->ready) {
+    std::string reason = obs_.canary ? obs_.canary->reason : canary_.targetRef.name + " not found";
+    if (obs_.canary && !obs_.canary->retriable) {
+      event(true, "Rolling back " + name() + " progress deadline exceeded " + reason);
+      alert(AlertSeverity::kError, "Progress deadline exceeded " + reason);
+      rollback();
+      return;
+    }
+    event(true, reason);
+    hold(reason);
+    return;
+  }
+
+  if (canary_.skipAnalysis) {
+    skipAnalysis();
+    return;
+  }
+
+  if (p == phase::kProgressing || p == phase::kWaitingPromotion) {
+    auto results = gates_.hooks(HookType::kRollback);
+    if (!results) return missing(HookType::kRollback);
+    for (const auto& r : *results) {
+      if (!r.passed) {
+        event(false, "Rollback hook " + r.name + " not signaling a rollback");
+        continue;
+      }
+      event(true, "Rollback check " + r.name + " passed");
+      event(true, "Rolling back " + name() + " manual webhook invoked");
+      alert(AlertSeverity::kWarn, "Rolling back manual webhook invoked");
+      rollback();
+      return;
+    }
+  }
+
+  if (p == phase::kPromoting) {
+    if (!canary_.autoscalerRef.is_null()) scaler(ScalerOp::kReconcilePrimary);
+    promotionShift(weight);
+    return;
+  }
+  if (p == phase::kFinalising) {
+    finalise();
+    return;
+  }
+  if (next_.failedChecks >= analysisThreshold(canary_.analysis)) {
+    rollback();
+    return;
+  }
+  analyse(weight, mirrored);
+}
+
+void Tick::startRun() {
+  auto results = gates_.hooks(HookType::kConfirmRollout);
+  if (!results) return missing(HookType::kConfirmRollout);
+  auto specs = hooksOfType(canary_, HookType::kConfirmRollout);
+  for (const auto& r : *results) {
+    if (r.passed) {
+      event(false, "Confirm-rollout check " + r.name + " passed");
+      continue;
+    }
+    if (next_.phase != phase::kWaiting) {
+      setStatusPhase(next_, canary_, phase::kWaiting, obs_.now);
+      event(true, "Halt " + name() + " advancement waiting for approval " + r.name);
+      bool muted = std::any_of(specs.begin(), specs.end(), [&](const HookSpec& h) { return h.name == r.name && h.muteAlert; });
+      if (!muted) alert(AlertSeverity::kWarn, "Canary is waiting for approval.");
+    }
+    return;
+  }
+  event(false, "New revision detected! Scaling up " + target(), phase::kProgressing);
+  alert(AlertSeverity::kInfo, "New revision detected, progressing canary analysis.", true);
+  if (!canary_.autoscalerRef.is_null()) scaler(ScalerOp::kResumeTarget);
+  decision_.actions.push_back(ScaleCanaryFromZero{});
+  syncStatus(next_, canary_, phase::kProgressing, 0, 0, 0, obs_.targetRevision, obs_.trackedConfigs, obs_.now);
+}
+
+void Tick::restartRun() {
+  event(false, "New revision detected! Restarting analysis for " + target());
+  setRoute(0, phase::kProgressing);
+  syncStatus(next_, canary_, phase::kProgressing, 0, 0, 0, obs_.targetRevision, obs_.trackedConfigs, obs_.now);
+}
+
+void Tick::rollback() {
+  if (next_.failedChecks >= analysisThreshold(canary_.analysis)) {
+    std::string n = std::to_string(next_.failedChecks);
+    event(true, "Rolling back " + name() + " failed checks threshold reached " + n);
+    alert(AlertSeverity::kError, "Failed checks threshold reached " + n);
+  }
+  setRoute(0, phase::kFailed);
+  event(true, "Canary failed! Scaling down " + name(), phase::kFailed);
+  if (!canary_.autoscalerRef.is_null()) scaler(ScalerOp::kPauseTarget);
+  decision_.actions.push_back(ScaleCanaryToZero{});
+  syncStatus(next_, canary_, phase::kFailed, 0, 0, 0, obs_.targetRevision, obs_.trackedConfigs, obs_.now);
+  decision_.actions.push_back(RecordOutcome{false, "completed"});
+  decision_.actions.push_back(RunWebhooks{HookType::kPostRollout, phase::kFailed});
+}
+
+void Tick::failPromotion(const std::string& reason) {
+  // The primary is broken mid-promotion: the canary is the only healthy copy of the new
+  // revision, so traffic goes to it rather than back to the primary (Flagger 1.44).
+  event(true, "Promotion of " + target() + " failed, primary not ready: " + reason);
+  alert(AlertSeverity::kError, "Promotion failed, primary not ready: " + reason);
+  setRoute(kTotalWeight, phase::kFailed);
+  syncStatus(next_, canary_, phase::kFailed, kTotalWeight, 0, 0, obs_.targetRevision, obs_.trackedConfigs, obs_.now);
+  decision_.actions.push_back(RecordOutcome{false, "completed"});
+  decision_.actions.push_back(RunWebhooks{HookType::kPostRollout, phase::kFailed});
+}
+
+void Tick::skipAnalysis() {
+  setRoute(0, phase::kSucceeded);
+  event(false, "Copying " + target() + " template spec to " + canary_.targetRef.name + "-primary." + canary_.namespace_);
+  decision_.actions.push_back(PromotePrimary{});
+  if (!canary_.autoscalerRef.is_null()) {
+    scaler(ScalerOp::kReconcilePrimary);
+    scaler(ScalerOp::kPauseTarget);
+  }
+  decision_.actions.push_back(ScaleCanaryToZero{});
+  setStatusPhase(next_, canary_, phase::kSucceeded, obs_.now);
+  decision_.actions.push_back(RecordOutcome{true, "skipped"});
+  decision_.actions.push_back(RunWebhooks{HookType::kPostRollout, phase::kSucceeded});
+  event(false, "Promotion completed! Canary analysis was skipped for " + target(), phase::kSucceeded);
+  alert(AlertSeverity::kInfo, "Canary analysis was skipped, promotion finished.");
+}
+
+void Tick::promotionShift(int64_t weight) {
+  if (canary_.analysis.stepWeightPromotion.value_or(0) <= 0 || weight <= 0) {
+    // Without stepWeightPromotion everything moves at once. (With it, Flagger stalls forever in
+    // Promoting when the read-back weight is already 0; Pennant finalises instead.)
+    event(false, "Routing all traffic to primary");
+    setRoute(0, phase::kFinalising);
+    setStatusPhase(next_, canary_, phase::kFinalising, obs_.now);
+    return;
+  }
+  int64_t canaryWeight = promotionWeight(canary_.analysis, weight);
+  int64_t primaryWeight = kTotalWeight - canaryWeight;
+  bool done = primaryWeight == kTotalWeight;
+  setRoute(canaryWeight, done ? phase::kFinalising : phase::kPromoting);
+  event(false, "Advance " + name() + " primary weight " + std::to_string(primaryWeight));
+  if (done) {
+    setStatusPhase(next_, canary_, phase::kFinalising, obs_.now);
+  } else {
+    setStatusWeight(next_, canaryWeight, obs_.now);
+  }
+}
+
+void Tick::finalise() {
+  if (!canary_.autoscalerRef.is_null()) scaler(ScalerOp::kPauseTarget);
+  decision_.actions.push_back(ScaleCanaryToZero{});
+  setStatusPhase(next_, canary_, phase::kSucceeded, obs_.now);
+  decision_.actions.push_back(RecordOutcome{true, "completed"});
+  decision_.actions.push_back(RunWebhooks{HookType::kPostRollout, phase::kSucceeded});
+  event(false, "Promotion completed! Scaling down " + target(), phase::kSucceeded);
+  alert(AlertSeverity::kInfo, "Canary analysis completed successfully, promotion finished.");
+}
+
+}  // namespace pennant::analysis::internal
