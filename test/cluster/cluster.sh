@@ -184,7 +184,9 @@ up() {
   done
   [[ -f $BIN/kwok-stages.yaml ]] || die "$BIN/kwok-stages.yaml missing: run test/cluster/build.sh"
   if [[ -d $DIR/pids ]] && compgen -G "$DIR/pids/*.pid" >/dev/null; then
-    die "$DIR already has a running cluster (pids in $DIR/pids); run: $0 down $DIR"
+    # Left over from a run that never reached `down` (a killed ctest): those PIDs are ours.
+    log "stopping the previous cluster in $DIR first"
+    stopAll
   fi
   # Only what `up` itself creates is removed, so a mistyped DIR cannot wipe unrelated files.
   rm -rf "$DIR"/{logs,pids,etcd,certs} "$DIR"/*.kubeconfig "$DIR"/{kubeconfig,cluster.env,startup-seconds}
