@@ -27,7 +27,8 @@ class Credentials {
   // Called after a 401 answer: the next authorization() fetches fresh credentials.
   virtual void invalidate() = 0;
   // A client certificate that overrides ClusterConfig::tls's client cert/key, or nullopt to use
-  // those. Only exec plugins return one; call it after authorization() (same cached credential).
+  // those. Only exec plugins return one; it comes from the same cached plugin answer as
+  // authorization() (whichever is called first runs the plugin when needed).
   virtual StatusOr<std::optional<ClientCertificate>> clientCertificate() { return std::nullopt; }
 };
 
