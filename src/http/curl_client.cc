@@ -198,6 +198,34 @@ class CurlClient final : public Client {
     }
   }
 
+  // For TlsOptions::serverName: the URL names serverName (so SNI and verification use it) and
+  // CURLOPT_CONNECT_TO still dials the original host. Returns the URL to use.
+  std::string redirectForServerName(const std::string& url, curl_slist** connectTo) const {
+    if (tls_.serverName.empty()) return url;
+    CURLU* parsed = curl_url();
+    std::string out = url;
+    char* scheme = nullptr;
+    char* host = nullptr;
+    char* port = nullptr;
+    if (curl_url_set(parsed, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+        curl_url_get(parsed, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK && std::string_view(scheme) == "https" &&
+        curl_url_get(parsed, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+        curl_url_get(parsed, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+        curl_url_set(parsed, CURLUPART_HOST, tls_.serverName.c_str(), 0) == CURLUE_OK) {
+      char* rewritten = nullptr;
+      if (curl_url_get(parsed, CURLUPART_URL, &rewritten, 0) == CURLUE_OK) {
+        out = rewritten;
+        *connectTo = curl_slist_append(*connectTo, absl::StrCat(tls_.serverName, ":", port, ":", host, ":", port).c_str());
+      }
+      curl_free(rewritten);
+    }
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    curl_url_cleanup(parsed);
+    return out;
+  }
+
   static curl_slist* buildHeaders(const Request& request) {
     curl_slist* list = nullptr;
     for (const auto& [name, value] : request.headers) {
@@ -220,7 +248,10 @@ class CurlClient final : public Client {
     char errorBuffer[CURL_ERROR_SIZE] = {0};
     curl_slist* headers = buildHeaders(request);
 
-    curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+    curl_slist* connectTo = nullptr;
+    const std::string url = redirectForServerName(request.url, &connectTo);
+    curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+    if (connectTo != nullptr) curl_easy_setopt(easy, CURLOPT_CONNECT_TO, connectTo);
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_SHARE, share_.get());
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errorBuffer);
@@ -246,6 +277,7 @@ class CurlClient final : public Client {
     Status outcome = runTransfer(*pair, request, transfer, errorBuffer);
     curl_multi_remove_handle(pair->multi, easy);
     curl_slist_free_all(headers);
+    curl_slist_free_all(connectTo);
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, nullptr);
     pool_.release(std::move(pair));
     if (!outcome.ok()) return outcome;

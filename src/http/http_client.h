@@ -67,6 +67,9 @@ struct TlsOptions {
   std::string clientKeyFile;
   std::string clientKeyPem;
   bool insecureSkipVerify = false;
+  // Name to verify the server certificate against (and send as SNI) instead of the URL's host
+  // (kubeconfig tls-server-name); "" = the URL's host.
+  std::string serverName;
 };
 
 // libcurl-backed client with connection reuse across requests (thread-safe).

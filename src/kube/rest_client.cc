@@ -54,6 +54,13 @@ std::string_view patchContentType(PatchType type) {
 
 bool isSuccess(int httpStatus) { return httpStatus >= 200 && httpStatus < 300; }
 
+// The config's TLS options with kubeconfig's tls-server-name applied.
+http::TlsOptions tlsFor(const ClusterConfig& config) {
+  http::TlsOptions tls = config.tls;
+  if (tls.serverName.empty()) tls.serverName = config.tlsServerName;
+  return tls;
+}
+
 }  // namespace
 
 std::string urlEncode(std::string_view value) {
@@ -96,7 +103,7 @@ http::ClientPtr RestClient::httpClient() {
   if (!cert.ok() || !cert->has_value()) return http_;
   const ClientCertificate& fresh = **cert;
   if (!currentCert_ || currentCert_->certPem != fresh.certPem || currentCert_->keyPem != fresh.keyPem) {
-    http::TlsOptions tls = config_.tls;
+    http::TlsOptions tls = tlsFor(config_);
     tls.clientCertPem = fresh.certPem;
     tls.clientKeyPem = fresh.keyPem;
     tls.clientCertFile.clear();
@@ -257,7 +264,7 @@ Status RestClient::watch(const Resource& r, std::string_view ns, const WatchOpti
 
 std::shared_ptr<RestClient> makeRestClient(ClusterConfig config, RestClientOptions options) {
   if (!options.httpFactory) options.httpFactory = [](const http::TlsOptions& tls) { return http::makeCurlClient(tls); };
-  http::ClientPtr http = options.httpFactory(config.tls);
+  http::ClientPtr http = options.httpFactory(tlsFor(config));
   return std::make_shared<RestClient>(std::move(config), std::move(http), std::move(options));
 }
 

@@ -241,13 +241,14 @@ std::string makeTempDir() {
   return pattern;
 }
 
-StatusOr<TlsFiles> makeSelfSignedCert(const std::string& dir, const std::string& name) {
+StatusOr<TlsFiles> makeSelfSignedCert(const std::string& dir, const std::string& name,
+                                      const std::string& subjectAltName) {
   TlsFiles files;
   files.certFile = dir + "/" + name + ".crt";
   files.keyFile = dir + "/" + name + ".key";
   const std::string command =
       "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1"
-      " -addext subjectAltName=IP:127.0.0.1 -keyout '" + files.keyFile + "' -out '" + files.certFile +
+      " -addext 'subjectAltName=" + subjectAltName + "' -keyout '" + files.keyFile + "' -out '" + files.certFile +
       "' >/dev/null 2>&1";
   if (std::system(command.c_str()) != 0) return absl::InternalError("openssl failed: " + command);
   return files;

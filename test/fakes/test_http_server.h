@@ -108,7 +108,9 @@ class TestHttpServer {
 
 // Writes a self-signed certificate for 127.0.0.1 (and its key) into `dir` with the openssl CLI,
 // as `<name>.crt` / `<name>.key`. Cheap (EC P-256), for TLS tests.
-StatusOr<TlsFiles> makeSelfSignedCert(const std::string& dir, const std::string& name = "server");
+// `subjectAltName` is an openssl SAN list ("IP:127.0.0.1", "DNS:apiserver.internal").
+StatusOr<TlsFiles> makeSelfSignedCert(const std::string& dir, const std::string& name = "server",
+                                      const std::string& subjectAltName = "IP:127.0.0.1");
 
 // A fresh temporary directory (mkdtemp under $TMPDIR or /tmp).
 std::string makeTempDir();

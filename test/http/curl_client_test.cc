@@ -315,5 +315,19 @@ TEST_F(CurlTlsTest, PresentsAClientCertificateFromPemData) {
   EXPECT_FALSE(ping(server, withoutCert).ok());
 }
 
+TEST_F(CurlTlsTest, VerifiesAgainstTheConfiguredServerName) {
+  auto named = testing::makeSelfSignedCert(dir_, "named", "DNS:apiserver.internal");
+  ASSERT_TRUE(named.ok());
+  TestHttpServer server(*named);
+  TlsOptions plain;
+  plain.caFile = named->certFile;
+  EXPECT_EQ(ping(server, plain).status().code(), StatusCode::kUnavailable);  // 127.0.0.1 is not in the cert
+  TlsOptions withName = plain;
+  withName.serverName = "apiserver.internal";
+  auto ok = ping(server, withName);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->body, "pong");
+}
+
 }  // namespace
 }  // namespace pennant::http

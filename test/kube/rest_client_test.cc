@@ -275,6 +275,44 @@ TEST_F(RestClientTest, FailingCredentialsStopTheRequest) {
   EXPECT_EQ(server.requestCount(), 0u);
 }
 
+TEST(MakeRestClientTest, AppliesServerNameAndRebuildsTheClientForExecCertificates) {
+  class CertCredentials final : public Credentials {
+   public:
+    StatusOr<std::string> authorization() override { return std::string(); }
+    void invalidate() override {}
+    StatusOr<std::optional<ClientCertificate>> clientCertificate() override { return cert; }
+    std::optional<ClientCertificate> cert;
+  };
+  testing::TestHttpServer server;
+  server.on("GET", kPodPath, [](const TestRequest&) { return TestResponse::json(200, pod()); });
+  auto credentials = std::make_shared<CertCredentials>();
+  ClusterConfig config;
+  config.server = server.url();
+  config.tlsServerName = "apiserver.internal";
+  config.credentials = credentials;
+  std::vector<http::TlsOptions> built;
+  RestClientOptions options;
+  options.httpFactory = [&built](const http::TlsOptions& tls) {
+    built.push_back(tls);
+    return http::makeCurlClient();
+  };
+  auto client = makeRestClient(config, options);
+  ASSERT_EQ(built.size(), 1u);
+  EXPECT_EQ(built[0].serverName, "apiserver.internal");
+  ASSERT_TRUE(client->get(resources::pods(), "default", "web").ok());
+  EXPECT_EQ(built.size(), 1u);  // no exec certificate: the first client stays
+  credentials->cert = ClientCertificate{"CERT-1", "KEY-1"};
+  ASSERT_TRUE(client->get(resources::pods(), "default", "web").ok());
+  ASSERT_TRUE(client->get(resources::pods(), "default", "web").ok());
+  ASSERT_EQ(built.size(), 2u);  // rebuilt once for the new certificate, then reused
+  EXPECT_EQ(built[1].clientCertPem, "CERT-1");
+  EXPECT_EQ(built[1].clientKeyPem, "KEY-1");
+  EXPECT_EQ(built[1].serverName, "apiserver.internal");
+  credentials->cert = ClientCertificate{"CERT-2", "KEY-2"};
+  ASSERT_TRUE(client->get(resources::pods(), "default", "web").ok());
+  EXPECT_EQ(built.size(), 3u);
+}
+
 TEST(UrlEncodeTest, EncodesReservedCharacters) {
   EXPECT_EQ(urlEncode("a-b_c.d~e"), "a-b_c.d~e");
   EXPECT_EQ(urlEncode("app in (a,b)"), "app%20in%20%28a%2Cb%29");
