@@ -1,0 +1,224 @@
+// Lifecycle transitions of the state machine, table-driven: initialization, new revisions,
+// readiness, skipAnalysis, promotion, finalising, suspend and deletion.
+#include "analysis/tick.h"
+
+#include <gtest/gtest.h>
+
+#include "fixtures.h"
+
+namespace pennant::analysis {
+namespace {
+
+using namespace testing;  // NOLINT: the fixtures
+
+const char* kRollbackRoute = "SetRoute(weight=0, phase=Failed)";
+const std::vector<std::string> kRollback = {kRollbackRoute, "ScaleCanaryToZero", "Failure(completed)",
+                                            "RunWebhooks(post-rollout, phase=Failed)"};
+
+Observations withPrimary(Observations o, std::optional<workload::Readiness> r) {
+  o.primary = std::move(r);
+  return o;
+}
+Observations withCanary(Observations o, std::optional<workload::Readiness> r) {
+  o.canary = std::move(r);
+  return o;
+}
+
+api::Canary deleting(bool revert, bool finalizer) {
+  Json meta = {{"deletionTimestamp", "2027-01-15T08:00:10Z"}};
+  if (finalizer) meta["finalizers"] = Json::array({kFinalizer});
+  return makeCanary({{"metadata", meta}, {"spec", {{"revertOnDeletion", revert}}}});
+}
+
+std::vector<Row> lifecycleRows() {
+  api::Canary canary = makeCanary();
+  api::Canary skip = makeCanary({{"spec", {{"skipAnalysis", true}}}});
+  api::Canary promotionSteps = makeCanary(analysisPatch({{"stepWeightPromotion", 20}}));
+  api::Canary scaled = makeCanary({{"spec", {{"autoscalerRef", {{"kind", "HorizontalPodAutoscaler"}, {"name", "hpa"}}}}}});
+  Observations routeUnreadable = makeObs(10);
+  routeUnreadable.route.reset();
+  routeUnreadable.routeError = "HTTPRoute test.podinfo parent gw is not ready";
+  Observations configs = makeObs(0, false, "rev1");
+  configs.configsChanged = true;
+  return {
+      // Initialization.
+      {"new canary, primary ready: Initialized", canary, api::CanaryStatus{}, makeObs(0, false, "rev1"),
+       {"Initialized", 0, 0, 0, {"ScaleCanaryToZero", "SetRoute(weight=0, phase=Initialized)"}}},
+      {"new canary with autoscaler", scaled, api::CanaryStatus{}, makeObs(0, false, "rev1"),
+       {"Initialized", 0, 0, 0,
+        {"Autoscaler(reconcile-primary)", "Autoscaler(pause-target)", "ScaleCanaryToZero",
+         "SetRoute(weight=0, phase=Initialized)"}}},
+      {"new canary, primary rolling out: Initializing", canary, api::CanaryStatus{},
+       withPrimary(makeObs(), waiting()), {"Initializing", 0, 0, 0, {}}},
+      {"new canary, primary missing: Initializing", canary, api::CanaryStatus{}, withPrimary(makeObs(), std::nullopt),
+       {"Initializing", 0, 0, 0, {}}},
+      {"initializing, primary stuck: Failed", canary, makeStatus("Initializing"), withPrimary(makeObs(), stuck()),
+       {"Failed", 0, 0, 0, kRollback}},
+      // Waiting for a new revision.
+      {"initialized, same revision: nothing", canary, makeStatus("Initialized", 0, 0, 0, "rev1", "rev1"),
+       makeObs(0, false, "rev1"), {"Initialized", 0, 0, 0, {}}},
+      {"initialized, new revision: Progressing", canary, makeStatus("Initialized", 0, 0, 0, "rev1", "rev1"),
+       makeObs(0, false, "rev2"), {"Progressing", 0, 0, 0, {"ScaleCanaryFromZero"}}},
+      {"succeeded, new revision: Progressing", canary, makeStatus("Succeeded", 0, 0, 0, "rev1", "rev1"),
+       makeObs(0, false, "rev2"), {"Progressing", 0, 0, 0, {"ScaleCanaryFromZero"}}},
+      {"succeeded, config changed: Progressing", canary, makeStatus("Succeeded", 0, 0, 0, "rev1", "rev1"), configs,
+       {"Progressing", 0, 0, 0, {"ScaleCanaryFromZero"}}},
+      {"failed, target back at the promoted revision: nothing", canary, makeStatus("Failed", 0, 0, 0, "rev2", "rev1"),
+       makeObs(0, false, "rev1"), {"Failed", 0, 0, 0, {}}},
+      {"failed, newer revision: Progressing", canary, makeStatus("Failed", 0, 0, 0, "rev2", "rev1"),
+       makeObs(0, false, "rev3"), {"Progressing", 0, 0, 0, {"ScaleCanaryFromZero"}}},
+      {"succeeded, new revision, route unreadable: hold", canary, makeStatus("Succeeded", 0, 0, 0, "rev1", "rev1"),
+       [&] { Observations o = routeUnreadable; o.targetRevision = "rev2"; return o; }(),
+       {"Succeeded", 0, 0, 0, {}}},
+      // A newer revision while analysing restarts the analysis.
+      {"progressing, newer revision: restart", canary, makeStatus("Progressing", 20, 1, 0), makeObs(20, false, "rev3"),
+       {"Progressing", 0, 0, 0, {"SetRoute(weight=0, phase=Progressing)"}}},
+      {"waiting promotion, newer revision: restart", canary, makeStatus("WaitingPromotion", 0, 0, -1),
+       makeObs(30, false, "rev3"), {"Progressing", 0, 0, 0, {"SetRoute(weight=0, phase=Progressing)"}}},
+      {"promoting, newer revision: promotion goes on", canary, makeStatus("Promoting", 30), makeObs(30, false, "rev3"),
+       {"Finalising", 0, 0, 0, {"SetRoute(weight=0, phase=Finalising)"}}},
+      // Readiness and the route read-back.
+      {"progressing, primary rolling: hold", canary, makeStatus("Progressing", 10), withPrimary(makeObs(10), waiting()),
+       {"Progressing", 10, 0, 0, {}}},
+      {"progressing, primary stuck: rollback", canary, makeStatus("Progressing", 10, 1),
+       withPrimary(makeObs(10), stuck()), {"Failed", 0, 0, 0, kRollback}},
+      {"promoting, primary stuck: traffic to the canary", canary, makeStatus("Promoting", 30),
+       withPrimary(makeObs(30), stuck()),
+       {"Failed", 100, 0, 0,
+        {"SetRoute(weight=100, phase=Failed)", "Failure(completed)", "RunWebhooks(post-rollout, phase=Failed)"}}},
+      {"finalising, primary stuck: traffic to the canary", canary, makeStatus("Finalising"),
+       withPrimary(makeObs(0), stuck()),
+       {"Failed", 100, 0, 0,
+        {"SetRoute(weight=100, phase=Failed)", "Failure(completed)", "RunWebhooks(post-rollout, phase=Failed)"}}},
+      {"progressing, route unreadable: hold", canary, makeStatus("Progressing", 10), routeUnreadable,
+       {"Progressing", 10, 0, 0, {}}},
+      {"progressing, canary rolling: hold", canary, makeStatus("Progressing", 10), withCanary(makeObs(10), waiting()),
+       {"Progressing", 10, 0, 0, {}}},
+      {"progressing, canary past its progress deadline: rollback", canary, makeStatus("Progressing", 20),
+       withCanary(makeObs(20), stuck()), {"Failed", 0, 0, 0, kRollback}},
+      {"promoting, canary past its progress deadline: rollback", canary, makeStatus("Promoting", 30),
+       withCanary(makeObs(30), stuck()), {"Failed", 0, 0, 0, kRollback}},
+      // skipAnalysis.
+      {"skipAnalysis, new revision: Progressing first", skip, makeStatus("Succeeded", 0, 0, 0, "rev1", "rev1"),
+       makeObs(0, false, "rev2"), {"Progressing", 0, 0, 0, {"ScaleCanaryFromZero"}}},
+      {"skipAnalysis, progressing: promoted at once", skip, makeStatus("Progressing"),
+       withPrimary(makeObs(), waiting()),
+       {"Succeeded", 0, 0, 0,
+        {"SetRoute(weight=0, phase=Succeeded)", "PromotePrimary", "ScaleCanaryToZero", "Success(skipped)",
+         "RunWebhooks(post-rollout, phase=Succeeded)"}}},
+      {"skipAnalysis, canary stuck: rollback", skip, makeStatus("Progressing"), withCanary(makeObs(), stuck()),
+       {"Failed", 0, 0, 0, kRollback}},
+      // Promotion and finalising.
+      {"promoting: all traffic to the primary", canary, makeStatus("Promoting", 30), makeObs(30),
+       {"Finalising", 0, 0, 0, {"SetRoute(weight=0, phase=Finalising)"}}},
+      {"promoting with stepWeightPromotion: one step", promotionSteps, makeStatus("Promoting", 30), makeObs(30),
+       {"Promoting", 10, 0, 0, {"SetRoute(weight=10, phase=Promoting)"}}},
+      {"promoting with stepWeightPromotion: last step", promotionSteps, makeStatus("Promoting", 10), makeObs(10),
+       {"Finalising", 0, 0, 0, {"SetRoute(weight=0, phase=Finalising)"}}},
+      {"promoting with stepWeightPromotion at 0: Finalising", promotionSteps, makeStatus("Promoting"), makeObs(0),
+       {"Finalising", 0, 0, 0, {"SetRoute(weight=0, phase=Finalising)"}}},
+      {"promoting with autoscaler", scaled, makeStatus("Promoting", 30), makeObs(30),
+       {"Finalising", 0, 0, 0, {"Autoscaler(reconcile-primary)", "SetRoute(weight=0, phase=Finalising)"}}},
+      {"finalising: Succeeded", canary, makeStatus("Finalising"), makeObs(0),
+       {"Succeeded", 0, 0, 0,
+        {"ScaleCanaryToZero", "Success(completed)", "RunWebhooks(post-rollout, phase=Succeeded)"}}},
+      {"finalising, primary still rolling out: hold", canary, makeStatus("Finalising"),
+       withPrimary(makeObs(0), waiting()), {"Finalising", 0, 0, 0, {}}},
+      // suspend.
+      {"suspended: nothing", makeCanary({{"spec", {{"suspend", true}}}}), makeStatus("Progressing", 10), makeObs(10),
+       {"Progressing", 10, 0, 0, {}}},
+      // Deletion.
+      {"deleted with revertOnDeletion: Terminating", deleting(true, true), makeStatus("Progressing", 20), makeObs(20),
+       {"Terminating", 0, 0, 0, {"RevertTarget"}}},
+      {"terminating, target not ready: hold", deleting(true, true), makeStatus("Terminating"),
+       withCanary(makeObs(), waiting()), {"Terminating", 0, 0, 0, {"RevertTarget"}}},
+      {"terminating, target ready: Terminated", deleting(true, true), makeStatus("Terminating"), makeObs(),
+       {"Terminated", 0, 0, 0, {"RevertRouting", "RemoveFinalizer"}}},
+      {"terminated: finalizer removed", deleting(true, true), makeStatus("Terminated"), makeObs(),
+       {"Terminated", 0, 0, 0, {"RemoveFinalizer"}}},
+      {"deleted without revertOnDeletion: finalizer removed", deleting(false, true), makeStatus("Progressing", 20),
+       makeObs(20), {"Progressing", 20, 0, 0, {"RemoveFinalizer"}}},
+      {"deleted, no finalizer: nothing", deleting(true, false), makeStatus("Progressing", 20), makeObs(20),
+       {"Progressing", 20, 0, 0, {}}},
+      {"revertOnDeletion: finalizer added", makeCanary({{"spec", {{"revertOnDeletion", true}}}}),
+       makeStatus("Succeeded", 0, 0, 0, "rev1", "rev1"), makeObs(0, false, "rev1"),
+       {"Succeeded", 0, 0, 0, {"AddFinalizer"}}},
+  };
+}
+
+class Lifecycle : public ::testing::TestWithParam<Row> {};
+TEST_P(Lifecycle, Transition) { checkRow(GetParam()); }
+INSTANTIATE_TEST_SUITE_P(Table, Lifecycle, ::testing::ValuesIn(lifecycleRows()));
+
+TEST(Lifecycle, InitializedRecordsTheRevisionAndCondition) {
+  Observations o = makeObs(0, false, "rev1");
+  o.trackedConfigs = {{"configmap/podinfo", "sum"}};
+  Decision d = step(makeCanary(), api::CanaryStatus{}, o);
+  EXPECT_TRUE(d.statusChanged);
+  EXPECT_EQ(d.status.lastAppliedSpec, "rev1");
+  EXPECT_EQ(d.status.lastPromotedSpec, "rev1");
+  EXPECT_EQ(d.status.trackedConfigs, o.trackedConfigs);
+  EXPECT_EQ(d.status.lastTransitionTime, formatRfc3339(kT1));
+  ASSERT_EQ(d.status.conditions.size(), 1u);
+  EXPECT_EQ(d.status.conditions[0]["reason"], "Initialized");
+  EXPECT_EQ(d.status.conditions[0]["status"], "True");
+  EXPECT_EQ(eventMessages(d), std::vector<std::string>{"N: Initialization done! podinfo.test"});
+  EXPECT_EQ(alertMessages(d), std::vector<std::string>{"New Deployment detected, initialization completed."});
+}
+
+TEST(Lifecycle, NewRevisionRecordsTheAppliedSpecAndAnnounces) {
+  Decision d = step(makeCanary(), makeStatus("Succeeded", 0, 0, 0, "rev1", "rev1"), makeObs(0, false, "rev2"));
+  EXPECT_EQ(d.status.lastAppliedSpec, "rev2");
+  EXPECT_EQ(d.status.lastPromotedSpec, "rev1");
+  EXPECT_EQ(d.status.conditions[0]["reason"], "Progressing");
+  EXPECT_EQ(eventMessages(d), std::vector<std::string>{"N: New revision detected! Scaling up podinfo.test"});
+  EXPECT_EQ(alertMessages(d), std::vector<std::string>{"New revision detected, progressing canary analysis."});
+}
+
+TEST(Lifecycle, FailedTracksTheTargetWithoutAWriteWhenUnchanged) {
+  Decision reverted = step(makeCanary(), makeStatus("Failed", 0, 0, 0, "rev2", "rev1"), makeObs(0, false, "rev1"));
+  EXPECT_TRUE(reverted.statusChanged);
+  EXPECT_EQ(reverted.status.lastAppliedSpec, "rev1");
+  Decision same = step(makeCanary(), makeStatus("Failed", 0, 0, 0, "rev1", "rev1"), makeObs(0, false, "rev1"));
+  EXPECT_FALSE(same.statusChanged);
+  EXPECT_TRUE(same.actions.empty());
+}
+
+TEST(Lifecycle, SucceededRecordsThePromotedSpec) {
+  Decision d = step(makeCanary(), makeStatus("Finalising", 0, 0, 0, "rev2", "rev1"), makeObs());
+  EXPECT_EQ(d.status.lastPromotedSpec, "rev2");
+  EXPECT_EQ(d.status.conditions[0]["status"], "True");
+  EXPECT_EQ(alertMessages(d), std::vector<std::string>{"Canary analysis completed successfully, promotion finished."});
+}
+
+TEST(Lifecycle, HoldsWriteNothing) {
+  Decision d = step(makeCanary(), makeStatus("Progressing", 10), withPrimary(makeObs(10), waiting("not yet")));
+  EXPECT_FALSE(d.statusChanged);
+  EXPECT_EQ(d.holdReason, "not yet");
+  EXPECT_EQ(eventMessages(d), std::vector<std::string>{"W: not yet"});
+  EXPECT_EQ(d.requeueAfter, std::chrono::seconds(15));
+}
+
+TEST(Lifecycle, SuspendedRecordsFlaggersEvent) {
+  Decision d = step(makeCanary({{"spec", {{"suspend", true}}}}), makeStatus("Progressing", 10), makeObs(10));
+  EXPECT_FALSE(d.statusChanged);
+  EXPECT_EQ(eventMessages(d), std::vector<std::string>{"N: skipping canary run as object is suspended"});
+}
+
+TEST(Lifecycle, ProgressDeadlineRollbackAlerts) {
+  Decision d = step(makeCanary(), makeStatus("Progressing", 20), withCanary(makeObs(20), stuck("deadline")));
+  EXPECT_EQ(alertMessages(d), std::vector<std::string>{"Progress deadline exceeded deadline"});
+  auto events = eventMessages(d);
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.front(), "W: Rolling back podinfo.test progress deadline exceeded deadline");
+  EXPECT_EQ(events.back(), "W: Canary failed! Scaling down podinfo.test");
+}
+
+TEST(Lifecycle, TerminatingLooksAgainSoon) {
+  Decision d = step(deleting(true, true), makeStatus("Progressing", 20), makeObs(20));
+  EXPECT_EQ(d.requeueAfter, std::chrono::seconds(5));
+  EXPECT_EQ(eventMessages(d), std::vector<std::string>{"N: Terminating canary podinfo.test"});
+}
+
+}  // namespace
+}  // namespace pennant::analysis
