@@ -19,22 +19,10 @@
 #include <tuple>
 #include <vector>
 
+#include "fakes/fake_kube_client_selectors.h"
 #include "kube/client.h"
 
 namespace pennant::fakes {
-
-// One parsed requirement of a label selector ("a=b", "c!=d", "e in (x,y)", "!f", "f").
-struct LabelRequirement {
-  enum class Op { kEquals, kNotEquals, kIn, kNotIn, kExists, kNotExists };
-  std::string key;
-  Op op = Op::kExists;
-  std::vector<std::string> values;
-};
-
-// Parses a Kubernetes label selector string; malformed text is kInvalidArgument.
-StatusOr<std::vector<LabelRequirement>> parseLabelSelector(std::string_view selector);
-// True when `labels` (a JSON object of strings, or null) satisfies every requirement.
-bool matchesLabels(const std::vector<LabelRequirement>& requirements, const Json& labels);
 
 class FakeKubeClient final : public kube::Client {
  public:
