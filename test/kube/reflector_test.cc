@@ -146,6 +146,19 @@ TEST_F(ReflectorTest, ListsAgainWhenTheResumedWatchIsGone) {
   ASSERT_TRUE(store_.waitFor([](auto& s) { return s.events_.size() == 1; }));
 }
 
+TEST_F(ReflectorTest, MalformedStreamDataIsRetriedFromTheSameResourceVersion) {
+  startReflector();
+  ASSERT_TRUE(client_->waitForWatches(1));
+  EXPECT_TRUE(client_->create(kConfigMaps, "ns", configMap("a")).ok());
+  ASSERT_TRUE(store_.waitFor([](auto& s) { return s.events_.size() == 1; }));
+  client_->failNext(FakeKubeClient::Verb::kWatch, absl::DataLossError("watch: malformed event JSON"), 2);
+  client_->closeWatches();
+  EXPECT_TRUE(client_->create(kConfigMaps, "ns", configMap("b")).ok());
+  ASSERT_TRUE(store_.waitFor([](auto& s) { return s.events_.size() == 2; }));
+  EXPECT_EQ(store_.events_[1].second, "b");
+  EXPECT_EQ(reflector_->listCount(), 1);  // resumed, not re-listed
+}
+
 TEST_F(ReflectorTest, RetriesAFailedListWithBackoff) {
   client_->failNext(FakeKubeClient::Verb::kList, absl::UnavailableError("503"), 3);
   EXPECT_TRUE(client_->create(kConfigMaps, "ns", configMap("a")).ok());
