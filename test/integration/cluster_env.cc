@@ -97,6 +97,22 @@ kube::ClientPtr clientWithToken(const std::string& token) {
   return kube::makeRestClient(*std::move(config));
 }
 
+StatusOr<std::string> serviceAccountToken(const std::string& ns, const std::string& serviceAccount,
+                                          int expirationSeconds) {
+  Json request = {{"apiVersion", "authentication.k8s.io/v1"},
+                  {"kind", "TokenRequest"},
+                  {"spec", {{"expirationSeconds", expirationSeconds}}}};
+  const std::string path = "/api/v1/namespaces/" + ns + "/serviceaccounts/" + serviceAccount + "/token";
+  PENNANT_ASSIGN_OR_RETURN(http::Response answer, apiRequest("POST", path, request.dump()));
+  if (answer.status != 201) {
+    return absl::InternalError("TokenRequest " + path + ": HTTP " + std::to_string(answer.status) + ": " + answer.body);
+  }
+  PENNANT_ASSIGN_OR_RETURN(Json doc, parseJson(answer.body, "TokenRequest answer"));
+  std::string token = stringAt(doc, {"status", "token"});
+  if (token.empty()) return absl::InternalError("TokenRequest " + path + ": no status.token");
+  return token;
+}
+
 ScopedNamespace::ScopedNamespace(std::string_view prefix) : name_(uniqueName(prefix)) {
   auto client = adminClient();
   if (client == nullptr) return;

@@ -28,6 +28,11 @@ StatusOr<kube::ClusterConfig> adminConfig();
 kube::ClientPtr adminClient();  // fails the current test (ADD_FAILURE) and returns null when absent
 // A client that authenticates with `token` instead (same server and CA).
 kube::ClientPtr clientWithToken(const std::string& token);
+// A token for an existing ServiceAccount from the TokenRequest API (kube::Client has no
+// subresource create). With clientWithToken() a test acts as that ServiceAccount, e.g. one bound
+// to the ClusterRole Pennant ships, so a missing verb fails the test.
+StatusOr<std::string> serviceAccountToken(const std::string& ns, const std::string& serviceAccount,
+                                          int expirationSeconds = 3600);
 
 // A namespace of its own for one test: created on construction (name "<prefix>-xxxxxx"),
 // deleted (in the background) on destruction.

@@ -24,18 +24,6 @@ const kube::Resource& roleBindings() {
   return r;
 }
 
-// A token for the ServiceAccount from the TokenRequest API (kube::Client has no subresource create).
-StatusOr<std::string> requestToken(const std::string& ns, const std::string& sa) {
-  Json request = {{"apiVersion", "authentication.k8s.io/v1"}, {"kind", "TokenRequest"},
-                  {"spec", {{"expirationSeconds", 600}}}};
-  PENNANT_ASSIGN_OR_RETURN(http::Response answer,
-                           apiRequest("POST", "/api/v1/namespaces/" + ns + "/serviceaccounts/" + sa + "/token",
-                                      request.dump()));
-  if (answer.status != 201) return absl::InternalError("TokenRequest: HTTP " + std::to_string(answer.status) + ": " + answer.body);
-  PENNANT_ASSIGN_OR_RETURN(Json doc, parseJson(answer.body));
-  return stringAt(doc, {"status", "token"});
-}
-
 TEST(Rbac, ServiceAccountWithoutVerbIsRefusedAndTheClientSaysWhat) {
   ScopedNamespace ns("rbac");
   ASSERT_TRUE(ns.ok());
@@ -55,7 +43,7 @@ TEST(Rbac, ServiceAccountWithoutVerbIsRefusedAndTheClientSaysWhat) {
                              {"subjects", Json::array({{{"kind", "ServiceAccount"}, {"name", "reader"}, {"namespace", ns.name()}}})}}).ok());
   ASSERT_TRUE(admin->create(configMaps(), ns.name(),
                             {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "existing"}}}}).ok());
-  auto token = requestToken(ns.name(), "reader");
+  auto token = serviceAccountToken(ns.name(), "reader", 600);
   ASSERT_TRUE(token.ok()) << token.status();
   ASSERT_FALSE(token->empty());
   auto reader = clientWithToken(*token);
