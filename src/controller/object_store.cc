@@ -1,0 +1,21 @@
+#include "controller/object_store.h"
+
+namespace pennant::controller {
+
+kube::ObjectPtr ClientObjectStore::get(const kube::Resource& r, std::string_view ns, std::string_view name) const {
+  auto object = client_->get(r, ns, name);
+  if (!object.ok()) return nullptr;
+  return std::make_shared<const Json>(std::move(*object));
+}
+
+void InformerObjectStore::add(const kube::Resource& r, std::shared_ptr<kube::Informer> informer) {
+  informers_[r.qualifiedName()] = std::move(informer);
+}
+
+kube::ObjectPtr InformerObjectStore::get(const kube::Resource& r, std::string_view ns, std::string_view name) const {
+  auto it = informers_.find(r.qualifiedName());
+  if (it == informers_.end()) return nullptr;
+  return it->second->get(ns, name);
+}
+
+}  // namespace pennant::controller

@@ -1,0 +1,201 @@
+#include "controller/reconciler.h"
+
+#include "analysis/plan.h"
+#include "analysis/step.h"
+#include "common/log.h"
+#include "controller/action_executor.h"
+#include "controller/status_writer.h"
+#include "controller/workload_sync.h"
+#include "kube/errors.h"
+#include "kube/resource.h"
+#include "router/gatewayapi/route_validation.h"
+#include "workload/config_refs.h"
+#include "workload/primary_deployment.h"
+#include "workload/readiness.h"
+#include "workload/revision.h"
+
+namespace pennant::controller {
+namespace {
+
+using kube::resources::canaries;
+using kube::resources::deployments;
+
+class NullEventSink final : public EventSink {
+ public:
+  void record(const Json&, bool, std::string_view, std::string_view) override {}
+};
+
+Json toJson(const std::map<std::string, std::string>& m) {
+  Json out = Json::object();
+  for (const auto& [k, v] : m) out[k] = v;
+  return out;
+}
+
+bool hasValidatedCondition(const Json& conditions) {
+  if (!conditions.is_array()) return false;
+  for (const auto& c : conditions) {
+    if (c.is_object() && c.value("type", "") == kValidatedCondition) return true;
+  }
+  return false;
+}
+
+// The message of a current Validated=False condition, or "".
+std::string invalidMessage(const Json& status) {
+  const Json* conditions = findPath(status, {"conditions"});
+  if (!conditions || !conditions->is_array()) return "";
+  for (const auto& c : *conditions) {
+    if (c.is_object() && c.value("type", "") == kValidatedCondition && c.value("status", "") == "False") {
+      return c.value("message", "");
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> splitKey(const std::string& key) {
+  auto slash = key.find('/');
+  if (slash == std::string::npos) return {"default", key};
+  return {key.substr(0, slash), key.substr(slash + 1)};
+}
+
+Reconciler::Reconciler(ReconcilerDeps deps) : deps_(std::move(deps)) {
+  if (!deps_.clock) deps_.clock = systemClock();
+  if (!deps_.http) deps_.http = http::makeCurlClient();
+  if (!deps_.events) deps_.events = std::make_shared<NullEventSink>();
+}
+
+StatusOr<ReconcileResult> Reconciler::reconcile(const std::string& key) {
+  auto [ns, name] = splitKey(key);
+  kube::ObjectPtr object = deps_.store->get(canaries(), ns, name);
+  if (!object) return ReconcileResult{};  // deleted: its generated objects go with their ownerReferences
+  const Json& manifest = *object;
+  auto parsed = api::parseCanary(manifest);
+  if (!parsed.ok()) return rejectInvalid(manifest, "InvalidSpec", std::string(parsed.status().message()));
+  api::Problems problems = router::gatewayapi::validateCanaryForRouting(*parsed);
+  if (!problems.empty()) return rejectInvalid(manifest, "InvalidSpec", std::string(api::toStatus(problems).message()));
+  const auto started = std::chrono::steady_clock::now();
+  auto result = reconcileValid(manifest, *parsed);
+  if (deps_.metrics) deps_.metrics->observeDuration(*parsed, std::chrono::steady_clock::now() - started);
+  return result;
+}
+
+StatusOr<ReconcileResult> Reconciler::rejectInvalid(const Json& manifest, std::string_view reason,
+                                                    const std::string& message) {
+  const Json* status = findPath(manifest, {"status"});
+  const std::string ns = stringAt(manifest, {"metadata", "namespace"});
+  const std::string name = stringAt(manifest, {"metadata", "name"});
+  if (status && invalidMessage(*status) == message) return ReconcileResult{};  // already reported
+  spdlog::warn("canary {}/{} is invalid: {}", ns, name, message);
+  deps_.events->record(manifest, true, reason, message);
+  const Clock::TimePoint now = deps_.clock->now();
+  PENNANT_RETURN_IF_ERROR(writeStatusJson(*deps_.client, manifest, [&](const Json& existing) {
+    Json out = existing;
+    out["conditions"] = withInvalidCondition(existing.value("conditions", Json::array()), reason, message, now);
+    return out;
+  }));
+  return ReconcileResult{};
+}
+
+analysis::Observed Reconciler::observe(const api::Canary& canary, const Json& target, router::Router& router) {
+  analysis::Observed obs;
+  obs.now = deps_.clock->now();
+  obs.targetRevision = workload::podTemplateHash(target);
+  WorkloadSync workloads(*deps_.client, *deps_.store, canary);
+  auto tracked = workloads.trackedConfigs(target);
+  obs.trackedConfigs = toJson(tracked);
+  obs.configsChanged = workload::haveConfigsChanged(tracked, &canary.status.trackedConfigs);
+  const std::chrono::seconds deadline{canary.progressDeadlineSeconds};
+  if (auto primary = deps_.store->get(deployments(), canary.namespace_, workload::primaryName(canary.targetRef.name))) {
+    obs.primary = workload::deploymentReadiness(*primary, 100, deadline, obs.now);
+  }
+  obs.canary = workload::deploymentReadiness(target, 100, deadline, obs.now);
+  const std::string& phase = canary.status.phase;
+  if (phase.empty() || phase == "Initializing") return obs;  // no route is trusted before initialisation
+  auto weights = router.getRoutes(canary);
+  if (kube::isNotFound(weights.status())) {
+    // The route went missing: put it back at the weight the status records (never forward).
+    auto written = router.setRoutes(canary, router::routeStateFor(canary, canary.status.canaryWeight, phase));
+    if (written.ok()) weights = router.getRoutes(canary);
+  }
+  if (weights.ok()) {
+    obs.route = *weights;
+  } else {
+    obs.routeError = std::string(weights.status().message());
+  }
+  return obs;
+}
+
+StatusOr<ReconcileResult> Reconciler::reconcileValid(const Json& manifest, api::Canary& canary) {
+  const std::string key = canary.namespace_ + "/" + canary.name;
+  kube::ObjectPtr target = deps_.store->get(deployments(), canary.namespace_, canary.targetRef.name);
+  const auto interval = analysis::analysisInterval(canary.analysis);
+  if (!target) {
+    std::string message = canary.targetRef.name + "." + canary.namespace_ + " not found";
+    deps_.events->record(manifest, true, kSyncedReason, message);
+    return ReconcileResult{interval, canary.status.phase};
+  }
+  auto routerOr = router::makeRouter(canary.effectiveProvider(), deps_.client);
+  if (!routerOr.ok()) return rejectInvalid(manifest, "InvalidSpec", std::string(routerOr.status().message()));
+  router::Router& router = **routerOr;
+
+  WorkloadSync workloads(*deps_.client, *deps_.store, canary);
+  if (canary.status.phase.empty() || canary.status.phase == "Initializing") {
+    PENNANT_RETURN_IF_ERROR(workloads.ensurePrimary(*target).status());
+  }
+  PENNANT_RETURN_IF_ERROR(workloads.ensureServices(*target));
+
+  analysis::Observations obs;
+  static_cast<analysis::Observed&>(obs) = observe(canary, *target, router);
+  if (auto wait = untilNextStep(key, canary, obs); wait.count() > 0) {
+    return ReconcileResult{wait, canary.status.phase};
+  }
+  StageRunner stages(canary, *deps_.store, *deps_.http, deps_.analysis);
+  stages.run(analysis::plan(canary, canary.status, obs), obs);
+  for (const auto& check : obs.checks) {
+    if (!check.passed) deps_.events->record(manifest, true, kSyncedReason, check.message);
+  }
+  for (const auto& hook : obs.webhooks) {
+    if (!hook.passed && hook.type != analysis::HookType::kRollback) {
+      deps_.events->record(manifest, true, kSyncedReason, hook.message);
+    }
+  }
+
+  analysis::Decision decision = analysis::step(canary, canary.status, obs);
+  if (decision.holdReason.empty()) recordStep(key);
+  if (!decision.holdReason.empty()) spdlog::info("canary {}: holding: {}", key, decision.holdReason);
+
+  ActionExecutor executor({canary, manifest, *deps_.client, router, workloads, stages, *deps_.events,
+                           deps_.metrics.get(), *deps_.clock});
+  bool removeFinalizer = false;
+  for (const auto& action : decision.actions) {
+    spdlog::debug("canary {}: {}", key, analysis::describe(action));
+    // The finaliser goes last, after the status write, so a crash in between is retried.
+    if (std::holds_alternative<analysis::RemoveFinalizer>(action)) {
+      removeFinalizer = true;
+      continue;
+    }
+    Status done = executor.execute(action);
+    if (done.ok()) continue;
+    if (done.code() == absl::StatusCode::kInvalidArgument || done.code() == absl::StatusCode::kFailedPrecondition) {
+      return rejectInvalid(manifest, done.code() == absl::StatusCode::kInvalidArgument ? "InvalidRoute" : "RouteNotOwned",
+                           std::string(done.message()));
+    }
+    deps_.events->record(manifest, true, kSyncedReason, analysis::describe(action) + " failed: " + std::string(done.message()));
+    return annotate(done, "canary " + key + ": " + analysis::describe(action));
+  }
+
+  if (hasValidatedCondition(decision.status.conditions)) {
+    decision.status.conditions = withoutInvalidCondition(decision.status.conditions);
+    decision.statusChanged = true;
+  }
+  if (decision.statusChanged) PENNANT_RETURN_IF_ERROR(writeStatus(*deps_.client, manifest, decision.status));
+  if (removeFinalizer) PENNANT_RETURN_IF_ERROR(executor.execute(analysis::RemoveFinalizer{}));
+  if (deps_.metrics) {
+    deps_.metrics->setStatus(canary, decision.status.phase);
+    deps_.metrics->setWeight(canary, 100 - decision.status.canaryWeight, decision.status.canaryWeight);
+  }
+  return ReconcileResult{decision.requeueAfter, decision.status.phase};
+}
+
+}  // namespace pennant::controller
