@@ -1,5 +1,7 @@
 #include "analysis/tick.h"
 
+#include <absl/time/time.h>
+
 #include <algorithm>
 
 #include "analysis/conditions.h"
@@ -128,6 +130,16 @@ void Tick::initialize() {
   alert(AlertSeverity::kInfo, "New " + canary_.targetRef.kind + " detected, initialization completed.", true);
 }
 
+std::chrono::seconds Tick::untilNextStep() const {
+  absl::Time last;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, before_.lastTransitionTime, &last, &error)) return std::chrono::seconds(0);
+  auto due = absl::ToChronoTime(last) + analysisInterval(canary_.analysis);
+  if (obs_.now >= due) return std::chrono::seconds(0);
+  // Round up so the requeue never lands just before the step is due.
+  return std::chrono::ceil<std::chrono::seconds>(due - obs_.now);
+}
+
 bool Tick::newRevision() const {
   return workload::hasSpecChanged(obs_.targetRevision, before_.lastAppliedSpec, before_.lastPromotedSpec) ||
          obs_.configsChanged;
@@ -194,6 +206,15 @@ void Tick::advance() {
     }
     event(true, reason);
     hold(reason);
+    return;
+  }
+
+  // One analysis step per interval, measured from the last status write, so a status write (which
+  // re-queues the Canary through its own watch event) or a controller restart never advances
+  // traffic early. New revisions, restarts and readiness are handled above without waiting.
+  if (auto wait = untilNextStep(); wait > std::chrono::seconds(0)) {
+    decision_.requeueAfter = wait;
+    hold("next analysis step in " + std::to_string(wait.count()) + "s");
     return;
   }
 

@@ -2,6 +2,7 @@
 // Internal: one tick of the state machine, shared by step() and plan(). The only difference
 // between them is the Gates: step() answers from the observed hook/check results, plan()
 // records what was asked and answers "passed" so the path runs as far as it can.
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,7 @@ class Tick {
   bool handleFinalizer();  // true when the tick ends here (deletion)
   void initialize();
   bool newRevision() const;
+  std::chrono::seconds untilNextStep() const;  // 0 when an analysis step is due
   void advance();
   void startRun();
   void restartRun();

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "analysis/plan.h"
 #include "fixtures.h"
 
 namespace pennant::analysis {
@@ -80,7 +81,9 @@ TEST(Step, WalksACanaryRunEndToEnd) {
   int64_t routeWeight = 0;
   std::vector<std::string> phases;
   for (int tick = 0; tick < 9; ++tick) {  // the last two ticks: nothing left to do
-    Decision d = step(canary, status, makeObs(routeWeight, false, "rev2"));
+    Observations o = makeObs(routeWeight, false, "rev2");
+    o.now = kT1 + tick * std::chrono::seconds(15);  // one interval per tick
+    Decision d = step(canary, status, o);
     for (const auto& a : d.actions) {
       if (const auto* r = std::get_if<SetRoute>(&a)) routeWeight = r->state.canaryWeight;
     }
@@ -91,6 +94,29 @@ TEST(Step, WalksACanaryRunEndToEnd) {
                                                "Promoting/30", "Finalising/0", "Succeeded/0", "Succeeded/0",
                                                "Succeeded/0"}));
   EXPECT_EQ(status.lastPromotedSpec, "rev2");
+}
+
+TEST(Step, OneAnalysisStepPerInterval) {
+  api::Canary canary = makeCanary(analysisPatch({{"webhooks", {hook("load", "rollout")}}}));
+  api::CanaryStatus status = makeStatus("Progressing", 10);  // written at kT0, interval 15s
+  Observations early = makeObs(10);
+  early.now = kT0 + std::chrono::milliseconds(5500);
+  Decision d = step(canary, status, early);
+  EXPECT_FALSE(d.statusChanged);
+  EXPECT_TRUE(d.actions.empty());
+  EXPECT_EQ(d.requeueAfter, std::chrono::seconds(10));  // rounded up
+  EXPECT_TRUE(plan(canary, status, early).stages.empty());
+
+  // A new revision does not wait for the interval.
+  Observations newer = early;
+  newer.targetRevision = "rev3";
+  EXPECT_EQ(stateActions(step(canary, status, newer)),
+            std::vector<std::string>{"SetRoute(weight=0, phase=Progressing)"});
+
+  Observations due = makeObs(10);
+  due.now = kT0 + std::chrono::seconds(15);
+  due.webhooks = {result("load", HookType::kRollout, true)};
+  EXPECT_EQ(step(canary, status, due).status.canaryWeight, 20);
 }
 
 TEST(AnalysisSettings, IntervalAndThreshold) {
