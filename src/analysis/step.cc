@@ -7,25 +7,20 @@
 namespace pennant::analysis {
 namespace {
 
-// Answers from the results the shell observed. A stage the spec has hooks for but whose results
-// are incomplete counts as not run, unless the results already decide the stage.
+// Answers from the results the shell observed. A stage the spec has hooks for counts as run when
+// the shell reported at least one result of its type (it may stop a stage early once decided:
+// a 2xx rollback hook, a failed gate); with no result at all it was not run.
 class ObservedGates final : public internal::Gates {
  public:
   ObservedGates(const api::Canary& canary, const Observations& obs) : canary_(canary), obs_(obs) {}
 
   // Gates
   std::optional<std::vector<WebhookResult>> hooks(HookType type) override {
-    size_t expected = hooksOfType(canary_, type).size();
     std::vector<WebhookResult> results;
     for (const auto& r : obs_.webhooks) {
       if (r.type == type) results.push_back(r);
     }
-    if (expected == 0) return results;
-    // The shell stops a stage early once it is decided: a 2xx rollback hook, a failed gate.
-    bool decided = std::any_of(results.begin(), results.end(), [&](const WebhookResult& r) {
-      return type == HookType::kRollback ? r.passed : !r.passed;
-    });
-    if (results.size() < expected && !decided) return std::nullopt;
+    if (results.empty() && !hooksOfType(canary_, type).empty()) return std::nullopt;
     return results;
   }
   std::optional<std::vector<CheckVerdict>> checks() override {
