@@ -70,15 +70,15 @@ struct CanaryService {
   int64_t port = 0;
   std::string portName = "http";
   std::string appProtocol;
-  Json targetPort;                 // int or string; null when unset
-  std::vector<std::string> hosts;  // -> spec.hostnames verbatim
-  Json gatewayRefs = Json::array();  // ParentReferences, group/kind defaults applied
+  Json targetPort;                         // int or string; null when unset
+  std::vector<std::string> hosts;          // -> spec.hostnames verbatim
+  Json gatewayRefs = Json::array();        // ParentReferences, group/kind defaults applied
   std::string routeKind = kHttpRouteKind;  // service.route.kind
-  Json routeRules;  // service.route.rules: null when absent, else the array as written
+  Json routeRules;                         // service.route.rules: null when absent, else the array as written
   // Flagger's HTTPRoute fields (Istio-shaped), used only without route.rules.
   Json match = Json::array();
-  Json headers;     // {request|response: {add, set, remove}}
-  Json rewrite;     // {uri, authority, type}
+  Json headers;  // {request|response: {add, set, remove}}
+  Json rewrite;  // {uri, authority, type}
   Json corsPolicy;
   Json mirror = Json::array();  // [{backendRef}]
   Json retries;

@@ -52,11 +52,13 @@ void validateRouteChoice(const Canary& c, Problems& out) {
     if (ref.name.empty()) out.push_back({"spec.routeRef.name", "is required"});
     std::string group = std::string(kGatewayGroup) + "/";
     if (ref.apiVersion != group + "v1" && !(ref.apiVersion == group + "v1beta1" && ref.kind == kHttpRouteKind)) {
-      out.push_back({"spec.routeRef.apiVersion", "must be gateway.networking.k8s.io/v1 (or v1beta1 for HTTPRoute), got \"" +
-                                                     ref.apiVersion + "\""});
+      out.push_back(
+          {"spec.routeRef.apiVersion",
+           "must be gateway.networking.k8s.io/v1 (or v1beta1 for HTTPRoute), got \"" + ref.apiVersion + "\""});
     }
     if (!s.routeRules.is_null()) {
-      out.push_back({"spec.service.route.rules", "cannot be combined with spec.routeRef: the referenced route's rules are used"});
+      out.push_back(
+          {"spec.service.route.rules", "cannot be combined with spec.routeRef: the referenced route's rules are used"});
     }
     if (s.routeKind != kHttpRouteKind && s.routeKind != ref.kind) {
       out.push_back({"spec.service.route.kind", "is " + s.routeKind + " but spec.routeRef.kind is " + ref.kind});
@@ -65,7 +67,9 @@ void validateRouteChoice(const Canary& c, Problems& out) {
   }
   // Managed route: Pennant writes parentRefs, so it needs at least one Gateway.
   if (s.gatewayRefs.empty()) {
-    out.push_back({"spec.service.gatewayRefs", "must list at least one Gateway (GatewayRefs must be specified when using Gateway API as a provider)"});
+    out.push_back(
+        {"spec.service.gatewayRefs",
+         "must list at least one Gateway (GatewayRefs must be specified when using Gateway API as a provider)"});
   }
 }
 
@@ -82,11 +86,15 @@ void validateParentsAndHosts(const Canary& c, Problems& out) {
     }
   }
   if (s.hosts.size() > static_cast<size_t>(kMaxHostnames)) {
-    out.push_back({"spec.service.hosts", "has " + std::to_string(s.hosts.size()) + " entries; Gateway API allows at most 16 hostnames"});
+    out.push_back({"spec.service.hosts",
+                   "has " + std::to_string(s.hosts.size()) + " entries; Gateway API allows at most 16 hostnames"});
   }
   for (size_t i = 0; i < s.hosts.size(); ++i) {
     if (!isValidHostname(s.hosts[i])) {
-      out.push_back({indexed("spec.service.hosts", i), "\"" + s.hosts[i] + "\" is not a valid Gateway API hostname (lower-case DNS name, optional leading \"*.\", no IP)"});
+      out.push_back(
+          {indexed("spec.service.hosts", i),
+           "\"" + s.hosts[i] +
+               "\" is not a valid Gateway API hostname (lower-case DNS name, optional leading \"*.\", no IP)"});
     }
   }
 }
@@ -105,7 +113,8 @@ void validateWeights(const Canary& c, Problems& out) {
   checkPercent(out, "spec.analysis.stepWeightPromotion", a.stepWeightPromotion);
   checkPercent(out, "spec.analysis.mirrorWeight", a.mirrorWeight);
   if (c.strategy() == Strategy::kCanary && a.stepWeights.empty() && a.stepWeight.value_or(0) == 0) {
-    out.push_back({"spec.analysis.stepWeight", "must be greater than 0 for a canary analysis (or set stepWeights or iterations)"});
+    out.push_back({"spec.analysis.stepWeight",
+                   "must be greater than 0 for a canary analysis (or set stepWeights or iterations)"});
   }
   for (size_t i = 0; i < a.stepWeights.size(); ++i) {
     int64_t w = a.stepWeights[i];
@@ -132,7 +141,9 @@ void validateAnalysisMatch(const Canary& c, Problems& out) {
         out.push_back({path + ".headers", "must be a map of header name to {exact|prefix|suffix|regex}"});
         continue;
       }
-      if (it->size() > 16) out.push_back({path + ".headers", "has " + std::to_string(it->size()) + " headers; Gateway API allows at most 16 per match"});
+      if (it->size() > 16)
+        out.push_back({path + ".headers",
+                       "has " + std::to_string(it->size()) + " headers; Gateway API allows at most 16 per match"});
       for (const auto& [name, cond] : it->items()) {
         std::string hp = path + ".headers." + name;
         if (!isHeaderName(name)) out.push_back({hp, "is not a valid HTTP header name"});
@@ -140,16 +151,20 @@ void validateAnalysisMatch(const Canary& c, Problems& out) {
         for (const char* k : {"exact", "prefix", "suffix", "regex"}) {
           if (cond.is_object() && cond.contains(k)) {
             ++kinds;
-            if (!cond[k].is_string() || cond[k].get<std::string>().empty()) out.push_back({hp + "." + k, "must be a non-empty string"});
+            if (!cond[k].is_string() || cond[k].get<std::string>().empty())
+              out.push_back({hp + "." + k, "must be a non-empty string"});
           }
         }
         if (kinds != 1) out.push_back({hp, "must set exactly one of exact, prefix, suffix, regex"});
       }
     }
-    if (m.contains("queryParams") && grpc) out.push_back({path + ".queryParams", "GRPCRoute has no query parameter matches"});
+    if (m.contains("queryParams") && grpc)
+      out.push_back({path + ".queryParams", "GRPCRoute has no query parameter matches"});
     if (m.contains("grpcMethod")) {
-      if (!grpc) out.push_back({path + ".grpcMethod", "applies only to GRPCRoute"});
-      else if (!m["grpcMethod"].is_object()) out.push_back({path + ".grpcMethod", "must be an object {service, method, type}"});
+      if (!grpc)
+        out.push_back({path + ".grpcMethod", "applies only to GRPCRoute"});
+      else if (!m["grpcMethod"].is_object())
+        out.push_back({path + ".grpcMethod", "must be an object {service, method, type}"});
     }
     if (!m.contains("headers") && !m.contains("queryParams") && !m.contains("grpcMethod")) {
       out.push_back({path, "must set headers" + std::string(grpc ? " or grpcMethod" : " or queryParams")});
@@ -162,17 +177,24 @@ void validateKindOnlyFields(const Canary& c, Problems& out) {
   const auto& sa = c.analysis.sessionAffinity;
   if (c.routeKind() == kGrpcRouteKind) {
     const char* why = ": GRPCRoute has no such field in Gateway API v1.6";
-    if (sa) out.push_back({"spec.analysis.sessionAffinity", std::string("cookie session affinity is HTTPRoute only") + why});
+    if (sa)
+      out.push_back({"spec.analysis.sessionAffinity", std::string("cookie session affinity is HTTPRoute only") + why});
     if (!s.timeout.empty()) out.push_back({"spec.service.timeout", std::string("not supported for GRPCRoute") + why});
-    if (!s.backendTimeout.empty()) out.push_back({"spec.service.backendTimeout", std::string("not supported for GRPCRoute") + why});
+    if (!s.backendTimeout.empty())
+      out.push_back({"spec.service.backendTimeout", std::string("not supported for GRPCRoute") + why});
     if (!s.retries.is_null()) out.push_back({"spec.service.retries", std::string("not supported for GRPCRoute") + why});
     if (!s.rewrite.is_null()) out.push_back({"spec.service.rewrite", std::string("not supported for GRPCRoute") + why});
-    if (!s.corsPolicy.is_null()) out.push_back({"spec.service.corsPolicy", std::string("not supported for GRPCRoute") + why});
-    if (!s.match.empty()) out.push_back({"spec.service.match", "HTTP (Istio-style) matches do not apply to GRPCRoute; use spec.service.route.rules"});
+    if (!s.corsPolicy.is_null())
+      out.push_back({"spec.service.corsPolicy", std::string("not supported for GRPCRoute") + why});
+    if (!s.match.empty())
+      out.push_back(
+          {"spec.service.match", "HTTP (Istio-style) matches do not apply to GRPCRoute; use spec.service.route.rules"});
     return;
   }
-  for (const auto& [field, value] : {std::pair{"spec.service.timeout", &s.timeout}, std::pair{"spec.service.backendTimeout", &s.backendTimeout}}) {
-    if (!value->empty() && !isGatewayDuration(*value)) out.push_back({field, "\"" + *value + "\" is not a Gateway API duration (e.g. 30s, 1m, 500ms)"});
+  for (const auto& [field, value] :
+       {std::pair{"spec.service.timeout", &s.timeout}, std::pair{"spec.service.backendTimeout", &s.backendTimeout}}) {
+    if (!value->empty() && !isGatewayDuration(*value))
+      out.push_back({field, "\"" + *value + "\" is not a Gateway API duration (e.g. 30s, 1m, 500ms)"});
   }
   if (sa) {
     if (sa->cookieName.empty()) out.push_back({"spec.analysis.sessionAffinity.cookieName", "is required"});
@@ -182,7 +204,9 @@ void validateKindOnlyFields(const Canary& c, Problems& out) {
     if (!sa->sameSite.empty() && sa->sameSite != "Strict" && sa->sameSite != "Lax" && sa->sameSite != "None") {
       out.push_back({"spec.analysis.sessionAffinity.sameSite", "must be Strict, Lax or None"});
     }
-    if (c.routeRef) out.push_back({"spec.analysis.sessionAffinity", "is not supported with spec.routeRef (it rewrites the route's rules)"});
+    if (c.routeRef)
+      out.push_back(
+          {"spec.analysis.sessionAffinity", "is not supported with spec.routeRef (it rewrites the route's rules)"});
   }
 }
 
@@ -203,7 +227,8 @@ Problems validateCanary(const Canary& c) {
   validateProvider(c, out);
   if (c.targetRef.name.empty()) out.push_back({"spec.targetRef.name", "is required"});
   if (c.targetRef.kind != "Deployment" && c.targetRef.kind != "DaemonSet" && c.targetRef.kind != "Service") {
-    out.push_back({"spec.targetRef.kind", "must be Deployment, DaemonSet or Service, got \"" + c.targetRef.kind + "\""});
+    out.push_back(
+        {"spec.targetRef.kind", "must be Deployment, DaemonSet or Service, got \"" + c.targetRef.kind + "\""});
   }
   if (c.service.port < 1 || c.service.port > 65535) {
     out.push_back({"spec.service.port", "is required and must be between 1 and 65535"});

@@ -19,7 +19,9 @@ class FieldReader {
   FieldReader(const Json* object, std::string path, Problems& problems);
 
   const std::string& path() const { return path_; }
-  std::string fieldPath(std::string_view key) const { return path_.empty() ? std::string(key) : path_ + "." + std::string(key); }
+  std::string fieldPath(std::string_view key) const {
+    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+  }
   bool has(std::string_view key) const { return field(key) != nullptr; }
   const Json* field(std::string_view key) const;
 

@@ -1,8 +1,8 @@
 #include "api/metric_template.h"
 
-#include "api/canary.h"
 #include <algorithm>
 
+#include "api/canary.h"
 #include "api/field_reader.h"
 
 namespace pennant::api {
@@ -37,14 +37,18 @@ StatusOr<MetricTemplate> parseMetricTemplate(const Json& manifest) {
   if (auto headers = provider.object("headers")) {
     for (const auto& [key, values] : headers->items()) {
       FieldReader h(&*headers, provider.fieldPath("headers"), problems);
-      if (values.is_string()) t.provider.headers[key] = {values.get<std::string>()};
-      else t.provider.headers[key] = h.stringList(key);
+      if (values.is_string())
+        t.provider.headers[key] = {values.get<std::string>()};
+      else
+        t.provider.headers[key] = h.stringList(key);
     }
   }
   t.query = spec.string("query").value_or("");
-  if (t.provider.type.empty()) problems.push_back({"spec.provider.type", "is required"});
+  if (t.provider.type.empty())
+    problems.push_back({"spec.provider.type", "is required"});
   else if (t.provider.type != "prometheus") {
-    problems.push_back({"spec.provider.type", "unsupported metric provider \"" + t.provider.type + "\"; Pennant supports prometheus"});
+    problems.push_back(
+        {"spec.provider.type", "unsupported metric provider \"" + t.provider.type + "\"; Pennant supports prometheus"});
   }
   if (t.query.empty()) problems.push_back({"spec.query", "is required"});
   if (!problems.empty()) return toStatus(problems);
@@ -62,7 +66,8 @@ StatusOr<AlertProvider> parseAlertProvider(const Json& manifest) {
   p.proxy = spec.string("proxy").value_or("");
   p.secretRefName = spec.child("secretRef").string("name").value_or("");
   static const std::vector<std::string> kTypes = {"slack", "msteams", "discord", "rocket", "gchat"};
-  if (p.type.empty()) problems.push_back({"spec.type", "is required"});
+  if (p.type.empty())
+    problems.push_back({"spec.type", "is required"});
   else if (std::find(kTypes.begin(), kTypes.end(), p.type) == kTypes.end()) {
     problems.push_back({"spec.type", "must be one of slack, msteams, discord, rocket, gchat"});
   }

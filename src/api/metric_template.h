@@ -12,7 +12,7 @@
 namespace pennant::api {
 
 struct MetricProvider {
-  std::string type;                                        // prometheus (the one Pennant queries)
+  std::string type;  // prometheus (the one Pennant queries)
   std::string address;
   std::map<std::string, std::vector<std::string>> headers;  // sorted: deterministic requests
   std::string secretRefName;

@@ -41,7 +41,9 @@ int runRender(const RenderOptions& opts) {
 void registerRender(CLI::App& app) {
   auto opts = std::make_shared<RenderOptions>();
   auto* cmd = app.add_subcommand("render", "Print the HTTPRoute/GRPCRoute the controller would write for a Canary");
-  cmd->add_option("-f,--filename", opts->canaryFile, "Canary manifest (YAML or JSON)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("-f,--filename", opts->canaryFile, "Canary manifest (YAML or JSON)")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option("--route", opts->routeFile,
                   "Current route (required for spec.routeRef; for a managed route, keeps foreign labels/annotations)")
       ->check(CLI::ExistingFile);

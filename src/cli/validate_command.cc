@@ -26,8 +26,8 @@ int runValidate(const std::string& file) {
       return 1;
     }
   }
-  std::cout << "Canary " << canary->namespace_ << "/" << canary->name << " is valid ("
-            << canary->routeKind() << (canary->routeRef ? ", referenced route" : ", managed route") << ")\n";
+  std::cout << "Canary " << canary->namespace_ << "/" << canary->name << " is valid (" << canary->routeKind()
+            << (canary->routeRef ? ", referenced route" : ", managed route") << ")\n";
   return 0;
 }
 
@@ -35,7 +35,8 @@ int runValidate(const std::string& file) {
 
 void registerValidate(CLI::App& app) {
   auto file = std::make_shared<std::string>();
-  auto* cmd = app.add_subcommand("validate", "Check a Canary manifest the way the controller does before writing a route");
+  auto* cmd =
+      app.add_subcommand("validate", "Check a Canary manifest the way the controller does before writing a route");
   cmd->add_option("-f,--filename", *file, "Canary manifest (YAML or JSON)")->required()->check(CLI::ExistingFile);
   cmd->callback([file] { setExitCode(runValidate(*file)); });
 }

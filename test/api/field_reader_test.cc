@@ -6,7 +6,8 @@ namespace pennant::api {
 namespace {
 
 TEST(FieldReader, ReadsTypedFieldsAndReportsWrongTypes) {
-  Json obj = {{"s", "x"}, {"i", 3}, {"f", 2.0}, {"b", true}, {"bad", "nope"}, {"list", {"a", 1}}, {"nested", {{"n", 1}}}};
+  Json obj = {
+      {"s", "x"}, {"i", 3}, {"f", 2.0}, {"b", true}, {"bad", "nope"}, {"list", {"a", 1}}, {"nested", {{"n", 1}}}};
   Problems problems;
   FieldReader r(&obj, "spec", problems);
   EXPECT_EQ(r.string("s"), "x");

@@ -28,7 +28,9 @@ spec:
 }
 
 TEST(MetricTemplate, NamesEveryMissingField) {
-  auto t = parseMetricTemplate(yaml("{apiVersion: flagger.app/v1beta1, kind: MetricTemplate, metadata: {name: m}, spec: {provider: {type: datadog}}}"));
+  auto t =
+      parseMetricTemplate(yaml("{apiVersion: flagger.app/v1beta1, kind: MetricTemplate, metadata: {name: m}, spec: "
+                               "{provider: {type: datadog}}}"));
   ASSERT_FALSE(t.ok());
   auto lines = problemLines(t.status());
   ASSERT_EQ(lines.size(), 2u);
@@ -37,11 +39,14 @@ TEST(MetricTemplate, NamesEveryMissingField) {
 }
 
 TEST(AlertProvider, ParsesAndValidates) {
-  auto p = parseAlertProvider(yaml("{apiVersion: flagger.app/v1beta1, kind: AlertProvider, metadata: {name: on-call}, spec: {type: slack, channel: deploys, secretRef: {name: slack-url}}}"));
+  auto p =
+      parseAlertProvider(yaml("{apiVersion: flagger.app/v1beta1, kind: AlertProvider, metadata: {name: on-call}, spec: "
+                              "{type: slack, channel: deploys, secretRef: {name: slack-url}}}"));
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ(p->type, "slack");
   EXPECT_EQ(p->secretRefName, "slack-url");
-  auto bad = parseAlertProvider(yaml("{apiVersion: flagger.app/v1beta1, kind: AlertProvider, metadata: {name: x}, spec: {type: pager}}"));
+  auto bad = parseAlertProvider(
+      yaml("{apiVersion: flagger.app/v1beta1, kind: AlertProvider, metadata: {name: x}, spec: {type: pager}}"));
   ASSERT_FALSE(bad.ok());
   auto lines = problemLines(bad.status());
   ASSERT_EQ(lines.size(), 2u);

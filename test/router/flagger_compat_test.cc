@@ -11,14 +11,17 @@ using testing::yaml;
 
 TEST(MapRouteMatches, IgnoresWhatFlaggerIgnoresAndDropsEmptyMatches) {
   api::Problems problems;
-  Json out = mapRouteMatches(yaml("[{sourceLabels: {app: x}, authority: {exact: a}}, {uri: {prefix: /p}, ignoreUriCase: true}]"), "m", problems);
+  Json out = mapRouteMatches(
+      yaml("[{sourceLabels: {app: x}, authority: {exact: a}}, {uri: {prefix: /p}, ignoreUriCase: true}]"), "m",
+      problems);
   EXPECT_TRUE(problems.empty());
   EXPECT_EQ(out, yaml("[{path: {type: PathPrefix, value: /p}}]"));
 }
 
 TEST(MapRouteMatches, UriPriorityRegexExactPrefix) {
   api::Problems problems;
-  Json out = mapRouteMatches(yaml("[{uri: {prefix: /p, exact: /e, regex: /r}}, {uri: {prefix: /p, exact: /e}}]"), "m", problems);
+  Json out = mapRouteMatches(yaml("[{uri: {prefix: /p, exact: /e, regex: /r}}, {uri: {prefix: /p, exact: /e}}]"), "m",
+                             problems);
   EXPECT_EQ(out, yaml("[{path: {type: RegularExpression, value: /r}}, {path: {type: Exact, value: /e}}]"));
 }
 

@@ -45,13 +45,17 @@ TEST(GrpcMatching, UserRulesAreCopiedVerbatim) {
     const char* rules;
   };
   for (const Case& tc : {
-           Case{"exact service and method", "[{matches: [{method: {service: com.example.UserService, method: Login}}]}]"},
+           Case{"exact service and method",
+                "[{matches: [{method: {service: com.example.UserService, method: Login}}]}]"},
            Case{"explicit Exact type", "[{matches: [{method: {type: Exact, service: .pkg.Svc, method: Get_1}}]}]"},
            Case{"service only", "[{matches: [{method: {service: com.example.UserService}}]}]"},
            Case{"method only", "[{matches: [{method: {method: Login}}]}]"},
-           Case{"regular expression", "[{matches: [{method: {type: RegularExpression, service: 'com\\.example\\..*', method: 'Get.*'}}]}]"},
+           Case{"regular expression",
+                "[{matches: [{method: {type: RegularExpression, service: 'com\\.example\\..*', method: 'Get.*'}}]}]"},
            Case{"no matches", "[{name: all}]"},
-           Case{"several rules and unknown fields", "[{name: a, matches: [{method: {method: A}}], futureField: 1}, {name: b, sessionPersistence: {sessionName: s}}]"},
+           Case{"several rules and unknown fields",
+                "[{name: a, matches: [{method: {method: A}}], futureField: 1}, {name: b, sessionPersistence: "
+                "{sessionName: s}}]"},
        }) {
     Json spec = renderSpec(withRules(tc.rules), 10);
     EXPECT_EQ(withoutBackends(spec["rules"]), yaml(tc.rules)) << tc.name;
@@ -71,7 +75,9 @@ TEST(GrpcMatching, WithoutRulesOneRuleMatchesEveryCall) {
 // --- 3. Header matching -----------------------------------------------------------------------
 
 TEST(GrpcHeaders, UserHeaderMatchesPreserved) {
-  const char* rules = "[{matches: [{method: {method: Login}, headers: [{name: x-tenant, value: acme}, {type: RegularExpression, name: x-env, value: 'prod|stage'}]}]}]";
+  const char* rules =
+      "[{matches: [{method: {method: Login}, headers: [{name: x-tenant, value: acme}, {type: RegularExpression, name: "
+      "x-env, value: 'prod|stage'}]}]}]";
   EXPECT_EQ(withoutBackends(renderSpec(withRules(rules), 30)["rules"]), yaml(rules));
 }
 
@@ -80,27 +86,31 @@ TEST(GrpcHeaders, AnalysisMatchMapsToGrpcHeaderMatch) {
     const char* condition;
     const char* want;
   };
-  for (const Case& tc : {Case{"{exact: insider}", "{name: x-canary, type: Exact, value: insider}"},
-                         Case{"{regex: '^in.*'}", "{name: x-canary, type: RegularExpression, value: '^in.*'}"},
-                         Case{"{prefix: 'v1.2+'}", "{name: x-canary, type: RegularExpression, value: 'v1\\.2\\+.*'}"},
-                         Case{"{suffix: '(beta)'}", "{name: x-canary, type: RegularExpression, value: '.*\\(beta\\)'}"}}) {
+  for (const Case& tc :
+       {Case{"{exact: insider}", "{name: x-canary, type: Exact, value: insider}"},
+        Case{"{regex: '^in.*'}", "{name: x-canary, type: RegularExpression, value: '^in.*'}"},
+        Case{"{prefix: 'v1.2+'}", "{name: x-canary, type: RegularExpression, value: 'v1\\.2\\+.*'}"},
+        Case{"{suffix: '(beta)'}", "{name: x-canary, type: RegularExpression, value: '.*\\(beta\\)'}"}}) {
     Json m = abManifest("[{name: login, matches: [{method: {service: a.B, method: Login}}]}]",
                         (std::string("[{headers: {x-canary: ") + tc.condition + "}}]").c_str());
     Json spec = renderSpec(m, 100, "Progressing");
     ASSERT_EQ(spec["rules"].size(), 2u);
-    EXPECT_EQ(spec["rules"][0]["matches"], yaml(std::string("[{method: {service: a.B, method: Login}, headers: [") + tc.want + "]}]"))
+    EXPECT_EQ(spec["rules"][0]["matches"],
+              yaml(std::string("[{method: {service: a.B, method: Login}, headers: [") + tc.want + "]}]"))
         << tc.condition;
   }
 }
 
 TEST(GrpcHeaders, EscapeRegexEscapesEveryMetacharacter) {
-  EXPECT_EQ(escapeRegex("a.b*c+d?e(f)g[h]i{j}k|l^m$n\\o"), "a\\.b\\*c\\+d\\?e\\(f\\)g\\[h\\]i\\{j\\}k\\|l\\^m\\$n\\\\o");
+  EXPECT_EQ(escapeRegex("a.b*c+d?e(f)g[h]i{j}k|l^m$n\\o"),
+            "a\\.b\\*c\\+d\\?e\\(f\\)g\\[h\\]i\\{j\\}k\\|l\\^m\\$n\\\\o");
   EXPECT_EQ(escapeRegex("plain-text_1"), "plain-text_1");
 }
 
 TEST(GrpcAbTesting, ExtraRuleKeepsUserMatchesAndGoesToCanary) {
   Json m = abManifest(
-      "[{name: login, matches: [{method: {service: a.B, method: Login}, headers: [{name: x-tenant, value: acme}]}, {method: {method: Logout}}]}, {matches: [{method: {method: Ping}}]}]",
+      "[{name: login, matches: [{method: {service: a.B, method: Login}, headers: [{name: x-tenant, value: acme}]}, "
+      "{method: {method: Logout}}]}, {matches: [{method: {method: Ping}}]}]",
       "[{headers: {x-canary: {exact: insider}}}, {headers: {X-Tenant: {exact: beta}}}]");
   Json spec = renderSpec(m, 100, "Progressing");
   const Json& rules = spec["rules"];
@@ -120,16 +130,22 @@ TEST(GrpcAbTesting, ExtraRuleKeepsUserMatchesAndGoesToCanary) {
 }
 
 TEST(GrpcAbTesting, GrpcMethodLimitsTheAbRule) {
-  Json m = abManifest("[{name: users, matches: [{method: {service: a.Users, method: Get}}, {method: {service: a.Users, method: Delete}}]}, {name: all}]",
-                      "[{headers: {x-canary: {exact: 'yes'}}, grpcMethod: {service: a.Users, method: Get}}]");
+  Json m = abManifest(
+      "[{name: users, matches: [{method: {service: a.Users, method: Get}}, {method: {service: a.Users, method: "
+      "Delete}}]}, {name: all}]",
+      "[{headers: {x-canary: {exact: 'yes'}}, grpcMethod: {service: a.Users, method: Get}}]");
   Json spec = renderSpec(m, 100, "Progressing");
   const Json& rules = spec["rules"];
   ASSERT_EQ(rules.size(), 4u);
   // users: only the Get match survives the restriction.
-  EXPECT_EQ(rules[0]["matches"], yaml("[{method: {service: a.Users, method: Get}, headers: [{name: x-canary, type: Exact, value: 'yes'}]}]"));
+  EXPECT_EQ(
+      rules[0]["matches"],
+      yaml("[{method: {service: a.Users, method: Get}, headers: [{name: x-canary, type: Exact, value: 'yes'}]}]"));
   // all (no matches): the restriction becomes the method match.
   EXPECT_EQ(rules[2]["name"], "pennant-ab-all");
-  EXPECT_EQ(rules[2]["matches"], yaml("[{method: {service: a.Users, method: Get}, headers: [{name: x-canary, type: Exact, value: 'yes'}]}]"));
+  EXPECT_EQ(
+      rules[2]["matches"],
+      yaml("[{method: {service: a.Users, method: Get}, headers: [{name: x-canary, type: Exact, value: 'yes'}]}]"));
 }
 
 TEST(GrpcAbTesting, RuleBoundToAnotherMethodGetsNoAbRule) {
@@ -146,8 +162,9 @@ TEST(GrpcAbTesting, AbRulesOnlyWhileTheAnalysisRuns) {
     const char* phase;
     size_t rules;
   };
-  for (const Case& tc : {Case{"Initialized", 1}, Case{"Waiting", 1}, Case{"Progressing", 2}, Case{"WaitingPromotion", 2},
-                         Case{"Promoting", 2}, Case{"Finalising", 1}, Case{"Succeeded", 1}, Case{"Failed", 1}}) {
+  for (const Case& tc :
+       {Case{"Initialized", 1}, Case{"Waiting", 1}, Case{"Progressing", 2}, Case{"WaitingPromotion", 2},
+        Case{"Promoting", 2}, Case{"Finalising", 1}, Case{"Succeeded", 1}, Case{"Failed", 1}}) {
     EXPECT_EQ(renderSpec(m, 100, tc.phase)["rules"].size(), tc.rules) << tc.phase;
   }
 }
@@ -176,14 +193,18 @@ TEST(GrpcFilters, FlaggerHeaderFieldsWithoutRules) {
   m["spec"]["service"]["route"] = {{"kind", "GRPCRoute"}};
   m["spec"]["service"]["headers"] = yaml("{request: {set: {x-b: '2', x-a: '1'}}}");
   Json spec = renderSpec(m, 0);
-  EXPECT_EQ(spec["rules"][0]["filters"], yaml("[{type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: x-a, value: '1'}, {name: x-b, value: '2'}]}}]"));
+  EXPECT_EQ(spec["rules"][0]["filters"], yaml("[{type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: "
+                                              "x-a, value: '1'}, {name: x-b, value: '2'}]}}]"));
 }
 
 // --- kind part --------------------------------------------------------------------------------
 
 TEST(GrpcKind, DefaultsMatchTheApiServer) {
   GrpcRouteKind kind;
-  Json spec = yaml("{parentRefs: [{name: gw}], rules: [{matches: [{method: {method: A}, headers: [{name: h, value: v}]}], backendRefs: [{name: s, port: 1}], filters: [{type: RequestMirror, requestMirror: {backendRef: {name: m, port: 2}}}]}]}");
+  Json spec = yaml(
+      "{parentRefs: [{name: gw}], rules: [{matches: [{method: {method: A}, headers: [{name: h, value: v}]}], "
+      "backendRefs: [{name: s, port: 1}], filters: [{type: RequestMirror, requestMirror: {backendRef: {name: m, port: "
+      "2}}}]}]}");
   kind.applyDefaults(spec);
   EXPECT_EQ(spec, yaml(R"({parentRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw}],
     rules: [{matches: [{method: {type: Exact, method: A}, headers: [{type: Exact, name: h, value: v}]}],

@@ -76,7 +76,8 @@ TEST(TrafficSplitting, EveryShiftedRuleCarriesTheWeightForBothKinds) {
       Json route = render(c, w);
       ASSERT_FALSE(route["spec"]["rules"].empty());
       for (const auto& rule : route["spec"]["rules"]) {
-        EXPECT_EQ(backends(rule), (std::vector<std::pair<std::string, int64_t>>{{c.primaryName(), 100 - w}, {c.canaryName(), w}}))
+        EXPECT_EQ(backends(rule),
+                  (std::vector<std::pair<std::string, int64_t>>{{c.primaryName(), 100 - w}, {c.canaryName(), w}}))
             << c.routeKind() << " w=" << w;
         for (const auto& ref : rule["backendRefs"]) {
           EXPECT_EQ(ref["group"], "");
@@ -147,7 +148,8 @@ TEST(HostnamesAndParents, CopiedVerbatimForMultiHostGateways) {
   Json spec = render(canaryFrom(m), 0)["spec"];
   EXPECT_EQ(spec["hostnames"], yaml("[grpc.example.com, '*.grpc.example.org']"));
   ASSERT_EQ(spec["parentRefs"].size(), 3u);
-  EXPECT_EQ(spec["parentRefs"][0], yaml("{group: gateway.networking.k8s.io, kind: Gateway, name: public-gw, namespace: gateway-system, sectionName: grpc-a}"));
+  EXPECT_EQ(spec["parentRefs"][0], yaml("{group: gateway.networking.k8s.io, kind: Gateway, name: public-gw, namespace: "
+                                        "gateway-system, sectionName: grpc-a}"));
   EXPECT_EQ(spec["parentRefs"][1]["port"], 443);
   EXPECT_EQ(spec["parentRefs"][2], yaml("{group: gateway.example.io, kind: MeshGateway, name: mesh}"));
 }
@@ -166,7 +168,8 @@ TEST(ManagedRoute, OwnerReferenceAndFluxAnnotations) {
   EXPECT_EQ(meta["name"], "greeter");
   EXPECT_EQ(meta["namespace"], "demo");
   ASSERT_EQ(meta["ownerReferences"].size(), 1u);
-  EXPECT_EQ(meta["ownerReferences"][0], yaml("{apiVersion: flagger.app/v1beta1, kind: Canary, name: greeter, uid: 1111-2222, controller: true, blockOwnerDeletion: true}"));
+  EXPECT_EQ(meta["ownerReferences"][0], yaml("{apiVersion: flagger.app/v1beta1, kind: Canary, name: greeter, uid: "
+                                             "1111-2222, controller: true, blockOwnerDeletion: true}"));
   EXPECT_EQ(meta["annotations"][kKustomizeReconcile], "disabled");
   EXPECT_EQ(meta["annotations"][kHelmDriftDetection], "disabled");
 }
@@ -195,16 +198,21 @@ TEST(ManagedRoute, NotOwnedRouteIsNeverOverwritten) {
     const char* owners;
     bool owned;
   };
-  for (const Case& tc : {Case{"none", "[]", false},
-                         Case{"other canary", "[{apiVersion: flagger.app/v1beta1, kind: Canary, name: other, uid: x}]", false},
-                         Case{"same name other uid", "[{apiVersion: flagger.app/v1beta1, kind: Canary, name: greeter, uid: 9999}]", false},
-                         Case{"a Deployment", "[{apiVersion: apps/v1, kind: Deployment, name: greeter, uid: 1111-2222}]", false},
-                         Case{"this canary", "[{apiVersion: flagger.app/v1beta1, kind: Canary, name: greeter, uid: 1111-2222}]", true}}) {
+  for (const Case& tc :
+       {Case{"none", "[]", false},
+        Case{"other canary", "[{apiVersion: flagger.app/v1beta1, kind: Canary, name: other, uid: x}]", false},
+        Case{"same name other uid", "[{apiVersion: flagger.app/v1beta1, kind: Canary, name: greeter, uid: '9999'}]",
+             false},
+        Case{"a Deployment", "[{apiVersion: apps/v1, kind: Deployment, name: greeter, uid: 1111-2222}]", false},
+        Case{"this canary", "[{apiVersion: flagger.app/v1beta1, kind: Canary, name: greeter, uid: 1111-2222}]",
+             true}}) {
     Json existing = render(c, 0);
     existing["metadata"]["ownerReferences"] = yaml(tc.owners);
     auto route = desiredRoute(c, &existing, routeStateFor(c, 10, ""));
     EXPECT_EQ(route.ok(), tc.owned) << tc.name << ": " << route.status();
-    if (!tc.owned) EXPECT_EQ(route.status().code(), StatusCode::kFailedPrecondition) << tc.name;
+    if (!tc.owned) {
+      EXPECT_EQ(route.status().code(), StatusCode::kFailedPrecondition) << tc.name;
+    }
   }
 }
 
@@ -228,7 +236,9 @@ TEST(ReferencedRoute, RuleNamingOnlyOneBackendIsAnError) {
   auto route = desiredRoute(c, &existing, routeStateFor(c, 10, ""));
   ASSERT_FALSE(route.ok());
   EXPECT_EQ(route.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_TRUE(std::string(route.status().message()).starts_with("spec.routeRef: GRPCRoute demo/greeter rules[1] lists greeter-canary but not greeter-primary"))
+  EXPECT_TRUE(
+      std::string(route.status().message())
+          .starts_with("spec.routeRef: GRPCRoute demo/greeter rules[1] lists greeter-canary but not greeter-primary"))
       << route.status();
 }
 
@@ -238,7 +248,8 @@ TEST(ReferencedRoute, RouteWithoutSuchRuleIsAnError) {
   existing["spec"]["rules"].erase(0);
   auto route = desiredRoute(c, &existing, routeStateFor(c, 10, ""));
   ASSERT_FALSE(route.ok());
-  EXPECT_NE(std::string(route.status().message()).find("has no rule listing both greeter-primary and greeter-canary"), std::string::npos);
+  EXPECT_NE(std::string(route.status().message()).find("has no rule listing both greeter-primary and greeter-canary"),
+            std::string::npos);
 }
 
 TEST(ReferencedRoute, MissingRouteOrWrongKindIsAnError) {
@@ -258,10 +269,14 @@ TEST(ReferencedRoute, AbRulesAddedAndRemovedByName) {
   const Json& rules = during["spec"]["rules"];
   ASSERT_EQ(rules.size(), 3u);
   EXPECT_EQ(rules[0]["name"], "pennant-ab-greeter");
-  EXPECT_EQ(rules[0]["matches"], yaml("[{method: {service: helloworld.Greeter}, headers: [{name: x-canary, type: Exact, value: insider}]}]"));
-  EXPECT_EQ(backends(rules[0]), (std::vector<std::pair<std::string, int64_t>>{{"greeter-primary", 0}, {"greeter-canary", 100}}));
+  EXPECT_EQ(
+      rules[0]["matches"],
+      yaml("[{method: {service: helloworld.Greeter}, headers: [{name: x-canary, type: Exact, value: insider}]}]"));
+  EXPECT_EQ(backends(rules[0]),
+            (std::vector<std::pair<std::string, int64_t>>{{"greeter-primary", 0}, {"greeter-canary", 100}}));
   EXPECT_EQ(rules[0]["filters"], existing["spec"]["rules"][0]["filters"]);
-  EXPECT_EQ(backends(rules[1]), (std::vector<std::pair<std::string, int64_t>>{{"greeter-primary", 100}, {"greeter-canary", 0}}));
+  EXPECT_EQ(backends(rules[1]),
+            (std::vector<std::pair<std::string, int64_t>>{{"greeter-primary", 100}, {"greeter-canary", 0}}));
   EXPECT_EQ(rules[2], existing["spec"]["rules"][1]);
   // Re-rendering is stable (the A/B rule is found by name, not duplicated).
   EXPECT_EQ(render(c, 100, "Progressing", &during), during);
@@ -294,8 +309,10 @@ TEST(Mirroring, BlueGreenMirrorUsesMirrorWeightAsPercent) {
     Json route = render(c, 0, "Progressing");
     for (const auto& rule : route["spec"]["rules"]) {
       ASSERT_TRUE(rule.contains("filters"));
-      EXPECT_EQ(rule["filters"].back(), yaml("{type: RequestMirror, requestMirror: {percent: 25, backendRef: {group: '', kind: Service, name: " +
-                                             c.canaryName() + ", port: " + std::to_string(c.service.port) + "}}}"));
+      EXPECT_EQ(
+          rule["filters"].back(),
+          yaml("{type: RequestMirror, requestMirror: {percent: 25, backendRef: {group: '', kind: Service, name: " +
+               c.canaryName() + ", port: " + std::to_string(c.service.port) + "}}}"));
     }
     auto weights = readWeights(c, route);
     ASSERT_TRUE(weights.ok());
@@ -374,7 +391,8 @@ TEST(Safety, ServerDefaultsAreNotDrift) {
     stored["metadata"]["resourceVersion"] = "5";
     stored["metadata"]["generation"] = 2;
     stored["metadata"]["uid"] = "route-uid";
-    stored["status"] = yaml("{parents: [{controllerName: x/y, parentRef: {name: gw}, conditions: [{type: Accepted, status: 'True'}]}]}");
+    stored["status"] = yaml(
+        "{parents: [{controllerName: x/y, parentRef: {name: gw}, conditions: [{type: Accepted, status: 'True'}]}]}");
     EXPECT_FALSE(needsWrite(stored, render(c, 20, "", &stored))) << c.routeKind();
   }
 }
@@ -382,8 +400,8 @@ TEST(Safety, ServerDefaultsAreNotDrift) {
 TEST(Safety, DriftIsCorrectedWithoutResettingWeights) {
   api::Canary c = canaryFrom(grpcCanaryManifest());
   Json stored = render(c, 40);
-  stored["spec"]["rules"][0]["filters"] = Json::array();            // someone removed the user's filter
-  stored["spec"]["hostnames"] = yaml("[evil.example.com]");          // and changed the hostnames
+  stored["spec"]["rules"][0]["filters"] = Json::array();     // someone removed the user's filter
+  stored["spec"]["hostnames"] = yaml("[evil.example.com]");  // and changed the hostnames
   Weights current = *readWeights(c, stored);
   Json desired = render(c, current.canary, "Progressing", &stored);
   EXPECT_TRUE(needsWrite(stored, desired));
@@ -401,23 +419,33 @@ TEST(AcceptedGate, EveryMatchingParentMustAcceptTheCurrentGeneration) {
     const char* parents;
     bool accepted;
   };
-  const char* ours = "parentRef: {group: gateway.networking.k8s.io, kind: Gateway, name: public-gw, namespace: gateway-system}";
+  const char* ours =
+      "parentRef: {group: gateway.networking.k8s.io, kind: Gateway, name: public-gw, namespace: gateway-system}";
   auto entry = [&](const std::string& cond, const char* parentRef = nullptr) {
-    return "{controllerName: example.io/gw, " + std::string(parentRef ? parentRef : ours) + ", conditions: [" + cond + "]}";
+    return "{controllerName: example.io/gw, " + std::string(parentRef ? parentRef : ours) + ", conditions: [" + cond +
+           "]}";
   };
   std::vector<std::pair<std::string, bool>> cases = {
       {"[" + entry("{type: Accepted, status: 'True', observedGeneration: 5}") + "]", true},
       {"[" + entry("{type: Accepted, status: 'True', observedGeneration: 6}") + "]", true},
       {"[" + entry("{type: Accepted, status: 'True'}") + "]", true},  // missing observedGeneration = current
       {"[" + entry("{type: Accepted, status: 'True', observedGeneration: 4}") + "]", false},
-      {"[" + entry("{type: Accepted, status: 'False', reason: NoMatchingListenerHostname, observedGeneration: 5}") + "]", false},
+      {"[" + entry("{type: Accepted, status: 'False', reason: NoMatchingListenerHostname, observedGeneration: 5}") +
+           "]",
+       false},
       {"[" + entry("{type: Accepted, status: Unknown, reason: Pending}") + "]", false},
       {"[" + entry("{type: ResolvedRefs, status: 'False'}") + "]", true},
-      {"[" + entry("{type: Accepted, status: 'False'}", "parentRef: {name: other-gw, namespace: gateway-system}") + "]", true},
-      {"[" + entry("{type: Accepted, status: 'True'}", "parentRef: {name: public-gw, namespace: gateway-system}") + "]", true},
-      {"[" + entry("{type: Accepted, status: 'False'}", "parentRef: {name: public-gw, namespace: gateway-system}") + "]", false},
+      {"[" + entry("{type: Accepted, status: 'False'}", "parentRef: {name: other-gw, namespace: gateway-system}") + "]",
+       true},
+      {"[" + entry("{type: Accepted, status: 'True'}", "parentRef: {name: public-gw, namespace: gateway-system}") + "]",
+       true},
+      {"[" + entry("{type: Accepted, status: 'False'}", "parentRef: {name: public-gw, namespace: gateway-system}") +
+           "]",
+       false},
       {"[" + entry("{type: Accepted, status: 'True', observedGeneration: 5}") + ", " +
-           entry("{type: Accepted, status: 'False'}", "parentRef: {name: public-gw, namespace: gateway-system, sectionName: s}") + "]",
+           entry("{type: Accepted, status: 'False'}",
+                 "parentRef: {name: public-gw, namespace: gateway-system, sectionName: s}") +
+           "]",
        true},
       {"[]", true},
   };
@@ -427,14 +455,18 @@ TEST(AcceptedGate, EveryMatchingParentMustAcceptTheCurrentGeneration) {
     route["status"] = {{"parents", yaml(parents)}};
     Acceptance a = acceptedByParents(c, route);
     EXPECT_EQ(a.accepted, accepted) << parents << " -> " << a.reason;
-    if (!a.accepted) EXPECT_NE(a.reason.find("gateway-system/public-gw"), std::string::npos) << a.reason;
+    if (!a.accepted) {
+      EXPECT_NE(a.reason.find("gateway-system/public-gw"), std::string::npos) << a.reason;
+    }
   }
 }
 
 TEST(AcceptedGate, RouteRefWithoutGatewayRefsUsesTheRoutesParents) {
   api::Canary c = routeRefCanary();
   Json route = userRoute();
-  route["status"] = yaml("{parents: [{controllerName: x/y, parentRef: {name: public-gw, namespace: gateway-system}, conditions: [{type: Accepted, status: 'True', observedGeneration: 2}]}]}");
+  route["status"] = yaml(
+      "{parents: [{controllerName: x/y, parentRef: {name: public-gw, namespace: gateway-system}, conditions: [{type: "
+      "Accepted, status: 'True', observedGeneration: 2}]}]}");
   EXPECT_FALSE(acceptedByParents(c, route).accepted);  // generation 3 not yet accepted
   route["status"]["parents"][0]["conditions"][0]["observedGeneration"] = 3;
   EXPECT_TRUE(acceptedByParents(c, route).accepted);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "router/canary_fixtures.h"
+#include "router/gatewayapi/grpc_route.h"
 #include "router/gatewayapi/route_core.h"
 
 namespace pennant::router::gatewayapi {
@@ -32,7 +33,8 @@ Json headersOf(size_t n) {
 
 Json filtersOf(size_t n) {
   Json out = Json::array();
-  for (size_t i = 0; i < n; ++i) out.push_back(yaml("{type: ExtensionRef, extensionRef: {group: g.io, kind: K, name: n}}"));
+  for (size_t i = 0; i < n; ++i)
+    out.push_back(yaml("{type: ExtensionRef, extensionRef: {group: g.io, kind: K, name: n}}"));
   return out;
 }
 
@@ -50,7 +52,8 @@ TEST_P(UserRuleValidation, OneProblemNamingTheField) {
   m["spec"]["service"]["route"]["rules"] = tc.rules;
   api::Canary c = canaryFrom(m);
   api::Problems problems = validateCanaryForRouting(c);
-  ASSERT_EQ(problems.size(), 1u) << (problems.empty() ? "none" : problems[0].toString() + " / " + problems.back().toString());
+  ASSERT_EQ(problems.size(), 1u) << (problems.empty() ? "none"
+                                                      : problems[0].toString() + " / " + problems.back().toString());
   EXPECT_EQ(problems[0].field, tc.field) << problems[0].toString();
   // The same input never produces a route.
   EXPECT_EQ(desiredRoute(c, nullptr, routeStateFor(c, 10, "")).status().code(), StatusCode::kInvalidArgument);
@@ -64,34 +67,53 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"SeventeenRules", rulesOf(17), kRules},
         Case{"SixtyFiveMatches", Json::array({{{"matches", matchesOf(65)}}}), "spec.service.route.rules[0].matches"},
         Case{"MoreThan128MatchesPerRoute", rulesOf(3, 64) /* 192 */, kRules},
-        Case{"SeventeenHeaders", Json::array({{{"matches", Json::array({{{"headers", headersOf(17)}}})}}}), "spec.service.route.rules[0].matches[0].headers"},
+        Case{"SeventeenHeaders", Json::array({{{"matches", Json::array({{{"headers", headersOf(17)}}})}}}),
+             "spec.service.route.rules[0].matches[0].headers"},
         Case{"SeventeenFilters", Json::array({{{"filters", filtersOf(17)}}}), "spec.service.route.rules[0].filters"},
-        Case{"ServiceWithSlash", yaml("[{matches: [{method: {service: com/example/Svc}}]}]"), "spec.service.route.rules[0].matches[0].method.service"},
-        Case{"ServiceStartingWithDigit", yaml("[{matches: [{method: {service: 1pkg.Svc}}]}]"), "spec.service.route.rules[0].matches[0].method.service"},
-        Case{"MethodWithDot", yaml("[{matches: [{method: {type: Exact, method: Get.All}}]}]"), "spec.service.route.rules[0].matches[0].method.method"},
-        Case{"NeitherServiceNorMethod", yaml("[{matches: [{method: {type: Exact}}]}]"), "spec.service.route.rules[0].matches[0].method"},
-        Case{"UnknownMethodType", yaml("[{matches: [{method: {type: Prefix, method: A}}]}]"), "spec.service.route.rules[0].matches[0].method.type"},
+        Case{"ServiceWithSlash", yaml("[{matches: [{method: {service: com/example/Svc}}]}]"),
+             "spec.service.route.rules[0].matches[0].method.service"},
+        Case{"ServiceStartingWithDigit", yaml("[{matches: [{method: {service: 1pkg.Svc}}]}]"),
+             "spec.service.route.rules[0].matches[0].method.service"},
+        Case{"MethodWithDot", yaml("[{matches: [{method: {type: Exact, method: Get.All}}]}]"),
+             "spec.service.route.rules[0].matches[0].method.method"},
+        Case{"NeitherServiceNorMethod", yaml("[{matches: [{method: {type: Exact}}]}]"),
+             "spec.service.route.rules[0].matches[0].method"},
+        Case{"UnknownMethodType", yaml("[{matches: [{method: {type: Prefix, method: A}}]}]"),
+             "spec.service.route.rules[0].matches[0].method.type"},
         Case{"RepeatedRequestHeaderModifier",
-             yaml("[{filters: [{type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: a, value: b}]}}, {type: RequestHeaderModifier, requestHeaderModifier: {remove: [c]}}]}]"),
+             yaml("[{filters: [{type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: a, value: b}]}}, "
+                  "{type: RequestHeaderModifier, requestHeaderModifier: {remove: [c]}}]}]"),
              "spec.service.route.rules[0].filters"},
         Case{"RepeatedResponseHeaderModifier",
-             yaml("[{filters: [{type: ResponseHeaderModifier, responseHeaderModifier: {remove: [a]}}, {type: ResponseHeaderModifier, responseHeaderModifier: {remove: [c]}}]}]"),
+             yaml("[{filters: [{type: ResponseHeaderModifier, responseHeaderModifier: {remove: [a]}}, {type: "
+                  "ResponseHeaderModifier, responseHeaderModifier: {remove: [c]}}]}]"),
              "spec.service.route.rules[0].filters"},
         Case{"RepeatedModifierOnBackend",
-             yaml("[{backendRefs: [{name: greeter-canary, filters: [{type: ResponseHeaderModifier, responseHeaderModifier: {remove: [a]}}, {type: ResponseHeaderModifier, responseHeaderModifier: {remove: [c]}}]}]}]"),
+             yaml("[{backendRefs: [{name: greeter-canary, filters: [{type: ResponseHeaderModifier, "
+                  "responseHeaderModifier: {remove: [a]}}, {type: ResponseHeaderModifier, responseHeaderModifier: "
+                  "{remove: [c]}}]}]}]"),
              "spec.service.route.rules[0].backendRefs[0].filters"},
-        Case{"HttpOnlyFilterOnGrpc", yaml("[{filters: [{type: URLRewrite, urlRewrite: {}}]}]"), "spec.service.route.rules[0].filters[0].type"},
-        Case{"FilterWithoutBody", yaml("[{filters: [{type: RequestMirror}]}]"), "spec.service.route.rules[0].filters[0].requestMirror"},
-        Case{"MirrorPercentOver100", yaml("[{filters: [{type: RequestMirror, requestMirror: {backendRef: {name: a, port: 1}, percent: 101}}]}]"),
-             "spec.service.route.rules[0].filters[0].requestMirror.percent"},
-        Case{"DuplicateHeaderName", yaml("[{matches: [{headers: [{name: X-A, value: a}, {name: x-a, value: b}]}]}]"), "spec.service.route.rules[0].matches[0].headers[1].name"},
-        Case{"HeaderTypePrefix", yaml("[{matches: [{headers: [{name: a, value: b, type: Prefix}]}]}]"), "spec.service.route.rules[0].matches[0].headers[0].type"},
-        Case{"HttpMatchFieldOnGrpc", yaml("[{matches: [{path: {value: /}}]}]"), "spec.service.route.rules[0].matches[0].path"},
+        Case{"HttpOnlyFilterOnGrpc", yaml("[{filters: [{type: URLRewrite, urlRewrite: {}}]}]"),
+             "spec.service.route.rules[0].filters[0].type"},
+        Case{"FilterWithoutBody", yaml("[{filters: [{type: RequestMirror}]}]"),
+             "spec.service.route.rules[0].filters[0].requestMirror"},
+        Case{
+            "MirrorPercentOver100",
+            yaml("[{filters: [{type: RequestMirror, requestMirror: {backendRef: {name: a, port: 1}, percent: 101}}]}]"),
+            "spec.service.route.rules[0].filters[0].requestMirror.percent"},
+        Case{"DuplicateHeaderName", yaml("[{matches: [{headers: [{name: X-A, value: a}, {name: x-a, value: b}]}]}]"),
+             "spec.service.route.rules[0].matches[0].headers[1].name"},
+        Case{"HeaderTypePrefix", yaml("[{matches: [{headers: [{name: a, value: b, type: Prefix}]}]}]"),
+             "spec.service.route.rules[0].matches[0].headers[0].type"},
+        Case{"HttpMatchFieldOnGrpc", yaml("[{matches: [{path: {value: /}}]}]"),
+             "spec.service.route.rules[0].matches[0].path"},
         Case{"ReservedRuleName", yaml("[{name: pennant-ab-x}]"), "spec.service.route.rules[0].name"},
         Case{"DuplicateRuleName", yaml("[{name: a}, {name: a}]"), "spec.service.route.rules[1].name"},
         Case{"InvalidRuleName", yaml("[{name: Login_Rule}]"), "spec.service.route.rules[0].name"},
-        Case{"ForeignBackend", yaml("[{backendRefs: [{name: other, port: 1}]}]"), "spec.service.route.rules[0].backendRefs[0].name"},
-        Case{"BackendWeightOutOfRange", yaml("[{backendRefs: [{name: greeter-canary, weight: 2000000}]}]"), "spec.service.route.rules[0].backendRefs[0].weight"}),
+        Case{"ForeignBackend", yaml("[{backendRefs: [{name: other, port: 1}]}]"),
+             "spec.service.route.rules[0].backendRefs[0].name"},
+        Case{"BackendWeightOutOfRange", yaml("[{backendRefs: [{name: greeter-canary, weight: 2000000}]}]"),
+             "spec.service.route.rules[0].backendRefs[0].weight"}),
     [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
 
 TEST(RouteValidation, LimitsAreInclusive) {
@@ -100,7 +122,8 @@ TEST(RouteValidation, LimitsAreInclusive) {
   EXPECT_TRUE(validateRouteSpec(kind, spec, "spec").empty());  // 128 matches, 64 per rule
   spec = {{"rules", rulesOf(16)}};
   EXPECT_TRUE(validateRouteSpec(kind, spec, "spec").empty());
-  spec = {{"rules", Json::array({{{"matches", Json::array({{{"headers", headersOf(16)}}})}, {"filters", filtersOf(16)}}})}};
+  spec = {
+      {"rules", Json::array({{{"matches", Json::array({{{"headers", headersOf(16)}}})}, {"filters", filtersOf(16)}}})}};
   EXPECT_TRUE(validateRouteSpec(kind, spec, "spec").empty());
 }
 
@@ -137,7 +160,8 @@ TEST(RouteValidation, AbRulesThatOverflowTheRouteAreCaught) {
 
 TEST(RouteValidation, GrpcMethodOfAnalysisMatchIsChecked) {
   Json m = grpcCanaryManifest();
-  m["spec"]["analysis"] = yaml("{interval: 1m, iterations: 3, match: [{headers: {x: {exact: y}}, grpcMethod: {service: 'a/b', method: Get}}]}");
+  m["spec"]["analysis"] = yaml(
+      "{interval: 1m, iterations: 3, match: [{headers: {x: {exact: y}}, grpcMethod: {service: 'a/b', method: Get}}]}");
   api::Problems problems = validateCanaryForRouting(canaryFrom(m));
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].field, "spec.analysis.match[0].grpcMethod.service");
@@ -146,7 +170,8 @@ TEST(RouteValidation, GrpcMethodOfAnalysisMatchIsChecked) {
 TEST(RouteValidation, RegularExpressionValuesAreNotCharacterChecked) {
   GrpcRouteKind kind;
   api::Problems problems;
-  kind.validateMatch(yaml("{method: {type: RegularExpression, service: 'com\\.example\\..*', method: '(Get|List).*'}}"), "m", problems);
+  kind.validateMatch(yaml("{method: {type: RegularExpression, service: 'com\\.example\\..*', method: '(Get|List).*'}}"),
+                     "m", problems);
   EXPECT_TRUE(problems.empty());
   kind.validateMatch(yaml("{method: {service: .leading.Dot, method: _under}}"), "m", problems);
   EXPECT_TRUE(problems.empty());

@@ -23,18 +23,32 @@ class InterposingClient : public kube::Client {
  public:
   InterposingClient(FakeKubeClient& inner, std::function<void()> beforeUpdate)
       : inner_(inner), beforeUpdate_(std::move(beforeUpdate)) {}
-  StatusOr<Json> get(const kube::Resource& r, std::string_view ns, std::string_view name) override { return inner_.get(r, ns, name); }
-  StatusOr<kube::ObjectList> list(const kube::Resource& r, std::string_view ns, const kube::ListOptions& o) override { return inner_.list(r, ns, o); }
-  StatusOr<Json> create(const kube::Resource& r, std::string_view ns, const Json& o) override { return inner_.create(r, ns, o); }
+  StatusOr<Json> get(const kube::Resource& r, std::string_view ns, std::string_view name) override {
+    return inner_.get(r, ns, name);
+  }
+  StatusOr<kube::ObjectList> list(const kube::Resource& r, std::string_view ns, const kube::ListOptions& o) override {
+    return inner_.list(r, ns, o);
+  }
+  StatusOr<Json> create(const kube::Resource& r, std::string_view ns, const Json& o) override {
+    return inner_.create(r, ns, o);
+  }
   StatusOr<Json> update(const kube::Resource& r, std::string_view ns, const Json& o) override {
     if (beforeUpdate_) std::exchange(beforeUpdate_, nullptr)();
     return inner_.update(r, ns, o);
   }
-  StatusOr<Json> updateStatus(const kube::Resource& r, std::string_view ns, const Json& o) override { return inner_.updateStatus(r, ns, o); }
-  Status remove(const kube::Resource& r, std::string_view ns, std::string_view name, const kube::DeleteOptions& o) override { return inner_.remove(r, ns, name, o); }
-  StatusOr<Json> patch(const kube::Resource& r, std::string_view ns, std::string_view name, kube::PatchType t, const Json& p,
-                       std::string_view sub) override { return inner_.patch(r, ns, name, t, p, sub); }
-  Status watch(const kube::Resource& r, std::string_view ns, const kube::WatchOptions& o, const kube::WatchHandler& h) override {
+  StatusOr<Json> updateStatus(const kube::Resource& r, std::string_view ns, const Json& o) override {
+    return inner_.updateStatus(r, ns, o);
+  }
+  Status remove(const kube::Resource& r, std::string_view ns, std::string_view name,
+                const kube::DeleteOptions& o) override {
+    return inner_.remove(r, ns, name, o);
+  }
+  StatusOr<Json> patch(const kube::Resource& r, std::string_view ns, std::string_view name, kube::PatchType t,
+                       const Json& p, std::string_view sub) override {
+    return inner_.patch(r, ns, name, t, p, sub);
+  }
+  Status watch(const kube::Resource& r, std::string_view ns, const kube::WatchOptions& o,
+               const kube::WatchHandler& h) override {
     return inner_.watch(r, ns, o, h);
   }
 

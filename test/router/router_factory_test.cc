@@ -20,7 +20,8 @@ TEST(RouterFactory, UnknownProviderIsAnErrorNotAFallback) {
     EXPECT_EQ(router.status().code(), StatusCode::kInvalidArgument);
     EXPECT_NE(std::string(router.status().message()).find(provider), std::string::npos);
   }
-  for (const char* provider : {"gatewayapi:v1", "gatewayapi:v1beta1", ""}) EXPECT_TRUE(makeRouter(provider, client).ok()) << provider;
+  for (const char* provider : {"gatewayapi:v1", "gatewayapi:v1beta1", ""})
+    EXPECT_TRUE(makeRouter(provider, client).ok()) << provider;
   EXPECT_FALSE(makeRouter("gatewayapi:v1", nullptr).ok());
 }
 
@@ -52,7 +53,8 @@ TEST(GatewayApiRouter, FinalizeRestoresAReferencedRoute) {
   m["spec"]["routeRef"] = yaml("{apiVersion: gateway.networking.k8s.io/v1, kind: GRPCRoute, name: greeter}");
   m["spec"]["analysis"] = yaml("{interval: 1m, iterations: 5, match: [{headers: {x: {exact: y}}}]}");
   api::Canary c = canaryFrom(m);
-  Json user = yaml(R"({apiVersion: gateway.networking.k8s.io/v1, kind: GRPCRoute, metadata: {name: greeter, namespace: demo},
+  Json user =
+      yaml(R"({apiVersion: gateway.networking.k8s.io/v1, kind: GRPCRoute, metadata: {name: greeter, namespace: demo},
     spec: {rules: [{name: main, backendRefs: [{name: greeter-primary, port: 9090, weight: 100}, {name: greeter-canary, port: 9090, weight: 0}]}]}})");
   auto stored = client->create(gatewayapi::routeResource(c), "demo", user);
   ASSERT_TRUE(stored.ok());

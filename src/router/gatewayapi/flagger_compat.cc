@@ -57,8 +57,9 @@ std::optional<Json> rewriteFilter(const Json& rewrite) {
 std::optional<Json> corsFilter(const Json& policy) {
   if (!policy.is_object()) return std::nullopt;
   Json cors = Json::object();
-  for (const auto& [from, to] : {std::pair{"allowOrigin", "allowOrigins"}, std::pair{"allowMethods", "allowMethods"},
-                                 std::pair{"allowHeaders", "allowHeaders"}, std::pair{"exposeHeaders", "exposeHeaders"}}) {
+  for (const auto& [from, to] :
+       {std::pair{"allowOrigin", "allowOrigins"}, std::pair{"allowMethods", "allowMethods"},
+        std::pair{"allowHeaders", "allowHeaders"}, std::pair{"exposeHeaders", "exposeHeaders"}}) {
     if (const Json* v = findPath(policy, {from}); v != nullptr && v->is_array() && !v->empty()) cors[to] = *v;
   }
   if (const Json* v = findPath(policy, {"allowCredentials"}); v != nullptr && v->is_boolean() && v->get<bool>()) {
@@ -82,8 +83,10 @@ void appendMirrors(const api::Canary& canary, Json& filters) {
 
 void appendHeaderModifiers(const api::Canary& canary, Json& filters) {
   if (!canary.service.headers.is_object()) return;
-  if (auto f = headerModifier(canary.service.headers, "request", "RequestHeaderModifier", "requestHeaderModifier")) filters.push_back(*f);
-  if (auto f = headerModifier(canary.service.headers, "response", "ResponseHeaderModifier", "responseHeaderModifier")) filters.push_back(*f);
+  if (auto f = headerModifier(canary.service.headers, "request", "RequestHeaderModifier", "requestHeaderModifier"))
+    filters.push_back(*f);
+  if (auto f = headerModifier(canary.service.headers, "response", "ResponseHeaderModifier", "responseHeaderModifier"))
+    filters.push_back(*f);
 }
 
 }  // namespace
@@ -96,22 +99,30 @@ Json mapRouteMatches(const Json& istioMatches, const std::string& path, api::Pro
     std::string mp = path + "[" + std::to_string(i) + "]";
     Json match = Json::object();
     if (const Json* uri = findPath(req, {"uri"})) {
-      if (std::string v = stringAt(*uri, {"regex"}); !v.empty()) match["path"] = {{"type", "RegularExpression"}, {"value", v}};
-      else if (std::string v2 = stringAt(*uri, {"exact"}); !v2.empty()) match["path"] = {{"type", "Exact"}, {"value", v2}};
-      else if (std::string v3 = stringAt(*uri, {"prefix"}); !v3.empty()) match["path"] = {{"type", "PathPrefix"}, {"value", v3}};
-      else out.push_back({mp + ".uri", "Gateway API supports only exact, prefix and regex path matches"});
+      if (std::string v = stringAt(*uri, {"regex"}); !v.empty())
+        match["path"] = {{"type", "RegularExpression"}, {"value", v}};
+      else if (std::string v2 = stringAt(*uri, {"exact"}); !v2.empty())
+        match["path"] = {{"type", "Exact"}, {"value", v2}};
+      else if (std::string v3 = stringAt(*uri, {"prefix"}); !v3.empty())
+        match["path"] = {{"type", "PathPrefix"}, {"value", v3}};
+      else
+        out.push_back({mp + ".uri", "Gateway API supports only exact, prefix and regex path matches"});
     }
     if (const Json* method = findPath(req, {"method"})) {
-      if (std::string v = stringAt(*method, {"exact"}); !v.empty()) match["method"] = v;
-      else out.push_back({mp + ".method", "Gateway API supports only an exact method match"});
+      if (std::string v = stringAt(*method, {"exact"}); !v.empty())
+        match["method"] = v;
+      else
+        out.push_back({mp + ".method", "Gateway API supports only an exact method match"});
     }
     for (const char* key : {"headers", "queryParams"}) {
       const Json* conds = findPath(req, {key});
       if (conds == nullptr || !conds->is_object()) continue;
       Json list = Json::array();
       for (const auto& [name, cond] : conds->items()) {
-        if (auto m = exactOrRegex(name, cond)) list.push_back(std::move(*m));
-        else out.push_back({mp + "." + key + "." + name, "Gateway API supports only exact and regex matches here"});
+        if (auto m = exactOrRegex(name, cond))
+          list.push_back(std::move(*m));
+        else
+          out.push_back({mp + "." + key + "." + name, "Gateway API supports only exact and regex matches here"});
       }
       if (!list.empty()) match[key] = std::move(list);
     }

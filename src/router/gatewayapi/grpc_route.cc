@@ -92,9 +92,11 @@ void validateGrpcMethod(const Json& method, const std::string& path, api::Proble
       return;
     }
     const auto& s = v->get_ref<const std::string&>();
-    if (s.size() > 1024) out.push_back({path + "." + field, "must be at most 1024 characters"});
+    if (s.size() > 1024)
+      out.push_back({path + "." + field, "must be at most 1024 characters"});
     else if (type == "Exact" && !std::regex_match(s, pattern)) {
-      out.push_back({path + "." + field, "\"" + s + "\" must only contain valid characters (matching " + patternText + ")"});
+      out.push_back(
+          {path + "." + field, "\"" + s + "\" must only contain valid characters (matching " + patternText + ")"});
     }
   };
   check(service, "service", servicePattern, "^(?i)\\.?[a-z_][a-z_0-9]*(\\.[a-z_][a-z_0-9]*)*$");
@@ -107,7 +109,8 @@ void GrpcRouteKind::validateMatch(const Json& match, const std::string& path, ap
     return;
   }
   for (const auto& [key, value] : match.items()) {
-    if (key != "method" && key != "headers") out.push_back({path + "." + key, "is not a GRPCRoute match field (method, headers)"});
+    if (key != "method" && key != "headers")
+      out.push_back({path + "." + key, "is not a GRPCRoute match field (method, headers)"});
   }
   if (const Json* method = findPath(match, {"method"})) validateGrpcMethod(*method, path + ".method", out);
   const Json* headers = findPath(match, {"headers"});
@@ -117,7 +120,8 @@ void GrpcRouteKind::validateMatch(const Json& match, const std::string& path, ap
     return;
   }
   if (headers->size() > 16) {
-    out.push_back({path + ".headers", "has " + std::to_string(headers->size()) + " header matches; Gateway API allows at most 16"});
+    out.push_back({path + ".headers",
+                   "has " + std::to_string(headers->size()) + " header matches; Gateway API allows at most 16"});
   }
   std::vector<std::string> seen;
   for (size_t i = 0; i < headers->size(); ++i) {
@@ -128,7 +132,8 @@ void GrpcRouteKind::validateMatch(const Json& match, const std::string& path, ap
     std::string value = stringAt(h, {"value"});
     if (value.empty() || value.size() > 4096) out.push_back({hp + ".value", "must be 1 to 4096 characters"});
     std::string type = stringAt(h, {"type"}, "Exact");
-    if (type != "Exact" && type != "RegularExpression") out.push_back({hp + ".type", "must be Exact or RegularExpression"});
+    if (type != "Exact" && type != "RegularExpression")
+      out.push_back({hp + ".type", "must be Exact or RegularExpression"});
     std::string lower = name;
     for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     if (std::find(seen.begin(), seen.end(), lower) != seen.end()) {

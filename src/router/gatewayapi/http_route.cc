@@ -20,14 +20,16 @@ void checkNamedList(const Json& match, const char* key, const std::string& path,
     return;
   }
   if (list->size() > 16) {
-    out.push_back({path + "." + key, "has " + std::to_string(list->size()) + " entries; Gateway API allows at most 16"});
+    out.push_back(
+        {path + "." + key, "has " + std::to_string(list->size()) + " entries; Gateway API allows at most 16"});
   }
   for (size_t i = 0; i < list->size(); ++i) {
     const Json& item = (*list)[i];
     std::string ip = path + "." + key + "[" + std::to_string(i) + "]";
     if (stringAt(item, {"name"}).empty()) out.push_back({ip + ".name", "is required"});
     std::string type = stringAt(item, {"type"}, "Exact");
-    if (type != "Exact" && type != "RegularExpression") out.push_back({ip + ".type", "must be Exact or RegularExpression"});
+    if (type != "Exact" && type != "RegularExpression")
+      out.push_back({ip + ".type", "must be Exact or RegularExpression"});
   }
 }
 
@@ -95,8 +97,8 @@ void HttpRouteKind::validateMatch(const Json& match, const std::string& path, ap
     }
   }
   if (const Json* m = findPath(match, {"method"})) {
-    static constexpr std::array<std::string_view, 9> kMethods = {"GET", "HEAD", "POST", "PUT", "DELETE",
-                                                                  "CONNECT", "OPTIONS", "TRACE", "PATCH"};
+    static constexpr std::array<std::string_view, 9> kMethods = {"GET",     "HEAD",    "POST",  "PUT",  "DELETE",
+                                                                 "CONNECT", "OPTIONS", "TRACE", "PATCH"};
     if (!m->is_string() || std::find(kMethods.begin(), kMethods.end(), m->get<std::string>()) == kMethods.end()) {
       out.push_back({path + ".method", "must be an HTTP method (GET, POST, ...)"});
     }

@@ -15,7 +15,8 @@ void defaultBackendObject(Json& ref) {
 
 void defaultFilters(Json& owner) {
   forEachIn(owner, "filters", [](Json& filter) {
-    if (Json* mirror = filter.contains("requestMirror") ? &filter["requestMirror"] : nullptr; mirror && mirror->is_object()) {
+    if (Json* mirror = filter.contains("requestMirror") ? &filter["requestMirror"] : nullptr;
+        mirror && mirror->is_object()) {
       if (mirror->contains("backendRef")) defaultBackendObject((*mirror)["backendRef"]);
       if (mirror->contains("fraction")) setDefault((*mirror)["fraction"], "denominator", 100);
     }
@@ -36,9 +37,8 @@ void applyCommonDefaults(Json& spec) {
       setDefault(ref, "weight", 1);
       defaultFilters(ref);
     });
-    forEachIn(rule, "matches", [](Json& match) {
-      forEachIn(match, "headers", [](Json& h) { setDefault(h, "type", "Exact"); });
-    });
+    forEachIn(rule, "matches",
+              [](Json& match) { forEachIn(match, "headers", [](Json& h) { setDefault(h, "type", "Exact"); }); });
   });
 }
 

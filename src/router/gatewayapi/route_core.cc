@@ -7,6 +7,7 @@
 #include "api/canary_validation.h"
 #include "router/gatewayapi/route_json.h"
 #include "router/gatewayapi/route_validation.h"
+#include "router/gatewayapi/session_affinity.h"
 
 namespace pennant::router::gatewayapi {
 namespace {
@@ -44,7 +45,8 @@ Json managedBackends(const Canary& c, const Json& rule, Split split) {
 }
 
 Json mirrorFilter(const Canary& c) {
-  Json mirror = {{"backendRef", {{"group", ""}, {"kind", "Service"}, {"name", c.canaryName()}, {"port", c.service.port}}}};
+  Json mirror = {
+      {"backendRef", {{"group", ""}, {"kind", "Service"}, {"name", c.canaryName()}, {"port", c.service.port}}}};
   if (c.analysis.mirrorWeight) mirror["percent"] = *c.analysis.mirrorWeight;
   return {{"type", "RequestMirror"}, {"requestMirror", std::move(mirror)}};
 }
@@ -64,8 +66,10 @@ void setMirror(const Canary& c, Json& rule, bool mirror) {
     }
   }
   if (mirror) filters.push_back(mirrorFilter(c));
-  if (filters.empty()) rule.erase("filters");
-  else rule["filters"] = std::move(filters);
+  if (filters.empty())
+    rule.erase("filters");
+  else
+    rule["filters"] = std::move(filters);
 }
 
 bool isAbRule(const Json& rule) { return stringAt(rule, {"name"}).starts_with(kAbRulePrefix); }
@@ -107,16 +111,22 @@ Json managedMetadata(const Canary& c, const Json* existing) {
   meta["namespace"] = c.namespace_;
   Json labels = meta.value("labels", Json::object());
   for (const auto& [k, v] : c.service.apexLabels.items()) labels[k] = v;
-  if (labels.empty()) meta.erase("labels");
-  else meta["labels"] = std::move(labels);
+  if (labels.empty())
+    meta.erase("labels");
+  else
+    meta["labels"] = std::move(labels);
   Json annotations = meta.value("annotations", Json::object());
   for (const auto& [k, v] : c.service.apexAnnotations.items()) annotations[k] = v;
   annotations[kKustomizeReconcile] = "disabled";
   annotations[kHelmDriftDetection] = "disabled";
   meta["annotations"] = std::move(annotations);
   if (!c.uid.empty()) {
-    Json owner = {{"apiVersion", api::kCanaryApiVersion}, {"kind", "Canary"}, {"name", c.name},
-                  {"uid", c.uid}, {"controller", true}, {"blockOwnerDeletion", true}};
+    Json owner = {{"apiVersion", api::kCanaryApiVersion},
+                  {"kind", "Canary"},
+                  {"name", c.name},
+                  {"uid", c.uid},
+                  {"controller", true},
+                  {"blockOwnerDeletion", true}};
     Json refs = Json::array();
     for (const auto& ref : meta.value("ownerReferences", Json::array())) {
       if (stringAt(ref, {"uid"}) != c.uid) refs.push_back(ref);
@@ -143,7 +153,11 @@ StatusOr<Json> managedSpec(const Canary& c, const RouteKind& kind, const RouteSt
     Json out = rule;
     out["backendRefs"] = managedBackends(c, rule, shifted);
     setMirror(c, out, state.mirror);
-    rules.push_back(std::move(out));
+    if (c.analysis.sessionAffinity && kind.kind() == api::kHttpRouteKind) {
+      for (auto& r : sessionAffinityRules(c, kind, out, shifted.canary)) rules.push_back(std::move(r));
+    } else {
+      rules.push_back(std::move(out));
+    }
   }
   Json spec = {{"parentRefs", c.service.gatewayRefs}, {"rules", std::move(rules)}};
   if (!c.service.hosts.empty()) spec["hostnames"] = c.service.hosts;
@@ -178,8 +192,8 @@ StatusOr<Json> referencedSpec(const Canary& c, const RouteKind& kind, const Json
     shifted.push_back(p && k);
   }
   if (problems.empty() && std::find(shifted.begin(), shifted.end(), true) == shifted.end()) {
-    problems.push_back({"spec.routeRef", what + " has no rule listing both " + c.primaryName() + " and " +
-                                             c.canaryName()});
+    problems.push_back(
+        {"spec.routeRef", what + " has no rule listing both " + c.primaryName() + " and " + c.canaryName()});
   }
   if (!problems.empty()) return api::toStatus(problems);
 
@@ -259,7 +273,8 @@ StatusOr<Json> desiredRoute(const Canary& canary, const Json* existing, const Ro
              {"spec", std::move(spec)}};
   }
   route.erase("status");
-  api::Problems limits = validateRouteSpec(kind, route["spec"], std::string(kind.kind()) + " " + canary.apexName() + " spec");
+  api::Problems limits =
+      validateRouteSpec(kind, route["spec"], std::string(kind.kind()) + " " + canary.apexName() + " spec");
   if (!limits.empty()) return api::toStatus(limits);
   return route;
 }
@@ -269,19 +284,21 @@ StatusOr<Weights> readWeights(const Canary& canary, const Json& route) {
   const Json* weighted = nullptr;
   Weights out;
   for (int pass = 0; pass < 2 && weighted == nullptr; ++pass) {
-    // The A/B rules carry the canary weight while they exist; otherwise the shifted rules do.
+    // The A/B rules carry the canary weight while they exist; otherwise the shifted rules do,
+    // the last one as in Flagger (session affinity puts its sticky rules before it).
     for (size_t i = 0; rules != nullptr && rules->is_array() && i < rules->size(); ++i) {
       const Json& rule = (*rules)[i];
       if ((pass == 0) != isAbRule(rule)) continue;
       if (findBackend(rule, canary.primaryName()) && findBackend(rule, canary.canaryName())) {
         weighted = &rule;
-        break;
+        if (pass == 0) break;
       }
     }
   }
   if (weighted == nullptr) {
-    return absl::FailedPreconditionError(stringAt(route, {"kind"}, "route") + " " + stringAt(route, {"metadata", "name"}) +
-                                         " has no rule listing both " + canary.primaryName() + " and " + canary.canaryName());
+    return absl::FailedPreconditionError(stringAt(route, {"kind"}, "route") + " " +
+                                         stringAt(route, {"metadata", "name"}) + " has no rule listing both " +
+                                         canary.primaryName() + " and " + canary.canaryName());
   }
   int64_t p = backendWeight(*findBackend(*weighted, canary.primaryName()));
   int64_t k = backendWeight(*findBackend(*weighted, canary.canaryName()));
@@ -306,7 +323,8 @@ Acceptance acceptedByParents(const Canary& canary, const Json& route) {
   Json parents = canary.service.gatewayRefs;
   if (parents.empty()) parents = route.value("spec", Json::object()).value("parentRefs", Json::array());
   const Json* generationField = findPath(route, {"metadata", "generation"});
-  int64_t generation = generationField != nullptr && generationField->is_number_integer() ? generationField->get<int64_t>() : 0;
+  int64_t generation =
+      generationField != nullptr && generationField->is_number_integer() ? generationField->get<int64_t>() : 0;
   const Json* statuses = findPath(route, {"status", "parents"});
   if (statuses == nullptr || !statuses->is_array()) return {};
   for (const auto& st : *statuses) {
@@ -338,7 +356,8 @@ Status checkOwnership(const Canary& canary, const Json& route) {
   const Json* refs = findPath(route, {"metadata", "ownerReferences"});
   if (refs != nullptr && refs->is_array()) {
     for (const auto& ref : *refs) {
-      bool sameCanary = stringAt(ref, {"kind"}) == "Canary" && stringAt(ref, {"apiVersion"}).starts_with("flagger.app/") &&
+      bool sameCanary = stringAt(ref, {"kind"}) == "Canary" &&
+                        stringAt(ref, {"apiVersion"}).starts_with("flagger.app/") &&
                         stringAt(ref, {"name"}) == canary.name;
       std::string uid = stringAt(ref, {"uid"});
       if (sameCanary && (canary.uid.empty() || uid.empty() || uid == canary.uid)) return absl::OkStatus();
@@ -346,7 +365,8 @@ Status checkOwnership(const Canary& canary, const Json& route) {
   }
   return absl::FailedPreconditionError(stringAt(route, {"kind"}, "route") + " " + canary.namespace_ + "/" +
                                        stringAt(route, {"metadata", "name"}) + " exists and is not owned by Canary " +
-                                       canary.name + "; Pennant does not overwrite it (delete it, or use spec.routeRef)");
+                                       canary.name +
+                                       "; Pennant does not overwrite it (delete it, or use spec.routeRef)");
 }
 
 Json normalizedSpec(const Json& route) {

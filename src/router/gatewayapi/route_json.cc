@@ -6,8 +6,10 @@ void pruneEmpty(Json& value) {
   if (value.is_object()) {
     for (auto it = value.begin(); it != value.end();) {
       pruneEmpty(*it);
-      if (it->is_null() || ((it->is_array() || it->is_object()) && it->empty())) it = value.erase(it);
-      else ++it;
+      if (it->is_null() || ((it->is_array() || it->is_object()) && it->empty()))
+        it = value.erase(it);
+      else
+        ++it;
     }
   } else if (value.is_array()) {
     for (auto& item : value) pruneEmpty(item);

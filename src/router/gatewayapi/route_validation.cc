@@ -31,7 +31,8 @@ void validateHeaderModifier(const Json& modifier, const std::string& path, api::
   for (const char* key : {"set", "add", "remove"}) {
     const Json* list = findPath(modifier, {key});
     if (list != nullptr && list->is_array() && list->size() > 16) {
-      out.push_back({path + "." + key, "has " + std::to_string(list->size()) + " entries; Gateway API allows at most 16"});
+      out.push_back(
+          {path + "." + key, "has " + std::to_string(list->size()) + " entries; Gateway API allows at most 16"});
     }
   }
 }
@@ -61,7 +62,8 @@ void validateFilters(const RouteKind& kind, const Json* filters, const std::stri
       out.push_back({fp + "." + member, "must be specified for a " + type + " filter"});
       continue;
     }
-    if (type == "RequestHeaderModifier" || type == "ResponseHeaderModifier") validateHeaderModifier(*body, fp + "." + member, out);
+    if (type == "RequestHeaderModifier" || type == "ResponseHeaderModifier")
+      validateHeaderModifier(*body, fp + "." + member, out);
     if (type == "RequestMirror") {
       if (body->contains("percent") && body->contains("fraction")) {
         out.push_back({fp + ".requestMirror", "only one of percent or fraction may be specified"});
@@ -72,7 +74,8 @@ void validateFilters(const RouteKind& kind, const Json* filters, const std::stri
       }
     }
   }
-  for (const char* once : {"RequestHeaderModifier", "ResponseHeaderModifier", "URLRewrite", "RequestRedirect", "CORS"}) {
+  for (const char* once :
+       {"RequestHeaderModifier", "ResponseHeaderModifier", "URLRewrite", "RequestRedirect", "CORS"}) {
     if (counts[once] > 1) out.push_back({path, std::string(once) + " filter cannot be repeated"});
   }
 }
@@ -104,16 +107,19 @@ void validateUserRules(const api::Canary& canary, const Json& rules, const std::
     const Json& rule = rules[i];
     std::string name = stringAt(rule, {"name"});
     if (name.starts_with(kAbRulePrefix)) {
-      out.push_back({at(path, i) + ".name", "names starting with \"" + std::string(kAbRulePrefix) + "\" are reserved for Pennant's A/B testing rules"});
+      out.push_back({at(path, i) + ".name", "names starting with \"" + std::string(kAbRulePrefix) +
+                                                "\" are reserved for Pennant's A/B testing rules"});
     }
-    if (!name.empty() && !names.insert(name).second) out.push_back({at(path, i) + ".name", "\"" + name + "\" is used by another rule"});
+    if (!name.empty() && !names.insert(name).second)
+      out.push_back({at(path, i) + ".name", "\"" + name + "\" is used by another rule"});
     const Json* refs = findPath(rule, {"backendRefs"});
     if (refs == nullptr || !refs->is_array()) continue;
     for (size_t j = 0; j < refs->size(); ++j) {
       std::string ref = stringAt((*refs)[j], {"name"});
       if (ref != canary.primaryName() && ref != canary.canaryName()) {
         out.push_back({at(path, i) + ".backendRefs[" + std::to_string(j) + "].name",
-                       "Pennant sets the backends; only " + canary.primaryName() + " and " + canary.canaryName() + " may be listed (for per-backend filters)"});
+                       "Pennant sets the backends; only " + canary.primaryName() + " and " + canary.canaryName() +
+                           " may be listed (for per-backend filters)"});
       }
     }
   }
@@ -148,7 +154,8 @@ void validateRules(const RouteKind& kind, const Json& rules, const std::string& 
       } else {
         total += matches->size();
         if (matches->size() > kMaxMatchesPerRule) {
-          out.push_back({rp + ".matches", "has " + std::to_string(matches->size()) + " matches; Gateway API allows at most 64 per rule"});
+          out.push_back({rp + ".matches", "has " + std::to_string(matches->size()) +
+                                              " matches; Gateway API allows at most 64 per rule"});
         }
         for (size_t j = 0; j < matches->size(); ++j) kind.validateMatch((*matches)[j], at(rp + ".matches", j), out);
       }
@@ -163,11 +170,15 @@ void validateRules(const RouteKind& kind, const Json& rules, const std::string& 
 
 api::Problems validateRouteSpec(const RouteKind& kind, const Json& spec, const std::string& prefix) {
   api::Problems out;
-  if (const Json* parents = findPath(spec, {"parentRefs"}); parents != nullptr && parents->is_array() && parents->size() > kMaxParentRefs) {
-    out.push_back({prefix + ".parentRefs", "has " + std::to_string(parents->size()) + " entries; Gateway API allows at most 32"});
+  if (const Json* parents = findPath(spec, {"parentRefs"});
+      parents != nullptr && parents->is_array() && parents->size() > kMaxParentRefs) {
+    out.push_back(
+        {prefix + ".parentRefs", "has " + std::to_string(parents->size()) + " entries; Gateway API allows at most 32"});
   }
-  if (const Json* hosts = findPath(spec, {"hostnames"}); hosts != nullptr && hosts->is_array() && hosts->size() > kMaxHostnames) {
-    out.push_back({prefix + ".hostnames", "has " + std::to_string(hosts->size()) + " entries; Gateway API allows at most 16"});
+  if (const Json* hosts = findPath(spec, {"hostnames"});
+      hosts != nullptr && hosts->is_array() && hosts->size() > kMaxHostnames) {
+    out.push_back(
+        {prefix + ".hostnames", "has " + std::to_string(hosts->size()) + " entries; Gateway API allows at most 16"});
   }
   if (const Json* rules = findPath(spec, {"rules"})) validateRules(kind, *rules, prefix + ".rules", out);
   return out;

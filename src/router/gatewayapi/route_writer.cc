@@ -39,7 +39,8 @@ StatusOr<WriteResult> applyRoute(kube::Client& client, const api::Canary& canary
     StatusOr<Json> written = existing == nullptr ? client.create(resource, canary.namespace_, desired)
                                                  : client.update(resource, canary.namespace_, desired);
     if (written.ok()) {
-      return WriteResult{existing == nullptr ? WriteAction::kCreated : WriteAction::kUpdated, *std::move(written), attempt};
+      return WriteResult{existing == nullptr ? WriteAction::kCreated : WriteAction::kUpdated, *std::move(written),
+                         attempt};
     }
     // Someone else wrote in between (update conflict, or a create race): read again and redo.
     if (!kube::isConflict(written.status()) && !kube::isAlreadyExists(written.status())) return written.status();
