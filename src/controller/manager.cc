@@ -204,6 +204,7 @@ Status Manager::run() {
     electorThread = std::thread([this] {
       Status s = elector_->run();
       if (!s.ok()) spdlog::error("leader election: {}", std::string(s.message()));
+      stop();  // the campaign ended (stop, lost Lease or an error): so does this replica
     });
   } else {
     leading_ = true;

@@ -128,11 +128,19 @@ class ControllerOnCluster : public ::testing::Test {
     options.healthAddr = "127.0.0.1:0";
     manager = std::make_unique<controller::Manager>(clientWithToken(*token), options);
     runner = std::thread([this] { runStatus = manager->run(); });
+    // A second replica campaigns for the same Lease: it must stay passive while the first leads.
+    options.healthAddr = "";
+    options.identity = "standby";
+    standby = std::make_unique<controller::Manager>(clientWithToken(*token), options);
+    standbyRunner = std::thread([this] { standbyStatus = standby->run(); });
   }
   void TearDown() override {
+    if (standby) standby->stop();
+    if (standbyRunner.joinable()) standbyRunner.join();
     if (manager) manager->stop();
     if (runner.joinable()) runner.join();
     EXPECT_TRUE(runStatus.ok()) << runStatus;
+    EXPECT_TRUE(standbyStatus.ok()) << standbyStatus;
     if (admin) removeClusterObjects(*admin, ns.name());
   }
 
@@ -141,6 +149,9 @@ class ControllerOnCluster : public ::testing::Test {
   std::unique_ptr<controller::Manager> manager;
   std::thread runner;
   Status runStatus;
+  std::unique_ptr<controller::Manager> standby;
+  std::thread standbyRunner;
+  Status standbyStatus;
 };
 
 TEST_F(ControllerOnCluster, GrpcRouteCanaryIsInitialisedSteppedPromotedAndSucceeds) {
@@ -151,7 +162,7 @@ TEST_F(ControllerOnCluster, GrpcRouteCanaryIsInitialisedSteppedPromotedAndSuccee
 
   ASSERT_TRUE(eventually([&] { return phaseOf(*admin, n, "greeter") == "Initialized"; }, 90s))
       << "phase " << phaseOf(*admin, n, "greeter");
-  EXPECT_TRUE(manager->isLeader());
+  EXPECT_NE(manager->isLeader(), standby->isLeader());  // exactly one replica acts
   EXPECT_EQ(canaryWeight(*admin, n, "greeter"), 0);
   auto primary = admin->get(res::deployments(), n, "greeter-primary");
   ASSERT_TRUE(primary.ok()) << primary.status();
@@ -202,7 +213,7 @@ TEST_F(ControllerOnCluster, GrpcRouteCanaryIsInitialisedSteppedPromotedAndSuccee
   EXPECT_EQ((*scaled)["spec"].value("replicas", -1), 0);
 
   // /metrics carries Flagger's names.
-  auto scrape = manager->metrics()->scrape();
+  auto scrape = (manager->isLeader() ? manager : standby)->metrics()->scrape();
   EXPECT_NE(scrape.find("flagger_canary_status{"), std::string::npos);
   EXPECT_NE(scrape.find("flagger_canary_successes_total{"), std::string::npos);
 }
