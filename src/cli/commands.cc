@@ -12,6 +12,7 @@ void registerCommands(CLI::App& app) {
   registerVersion(app);
   registerRender(app);
   registerValidate(app);
+  registerController(app);
 }
 
 }  // namespace pennant::cli

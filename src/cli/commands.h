@@ -13,5 +13,6 @@ void setExitCode(int code);
 void registerVersion(CLI::App& app);
 void registerRender(CLI::App& app);
 void registerValidate(CLI::App& app);
+void registerController(CLI::App& app);
 
 }  // namespace pennant::cli
