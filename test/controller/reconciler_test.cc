@@ -143,6 +143,32 @@ TEST_F(ReconcilerTest, ReconcilesTriggeredByWatchEventsDoNotStepFasterThanTheInt
   EXPECT_EQ(routeCanaryWeight(), 50);
 }
 
+TEST_F(ReconcilerTest, ARestartedControllerResumesFromTheStatusWithoutJumpingForward) {
+  initialise();
+  newRevision("greeter:v2");
+  ASSERT_TRUE(tick().ok());
+  markReady("greeter");
+  ASSERT_TRUE(reconciler->reconcile(std::string(kNs) + "/greeter").ok());
+  ASSERT_EQ(routeCanaryWeight(), 25);
+
+  // A new process: nothing in memory, only the Canary status. Within the interval it waits...
+  ReconcilerDeps deps;
+  deps.client = fake;
+  deps.store = std::make_shared<ClientObjectStore>(fake);
+  deps.clock = clock;
+  deps.events = events;
+  Reconciler restarted(std::move(deps));
+  auto r = restarted.reconcile(std::string(kNs) + "/greeter");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(routeCanaryWeight(), 25);
+  EXPECT_EQ(phase(), "Progressing");
+  // ...and then carries on from 25, not from 0 and not past the next step.
+  clock->advance(std::chrono::seconds(11));
+  ASSERT_TRUE(restarted.reconcile(std::string(kNs) + "/greeter").ok());
+  EXPECT_EQ(routeCanaryWeight(), 50);
+  EXPECT_EQ(canaryStatus().value("canaryWeight", -1), 50);
+}
+
 TEST_F(ReconcilerTest, ARevisionChangeMidAnalysisRestartsAtOnceWithoutWaitingForTheInterval) {
   initialise();
   newRevision("greeter:v2");
