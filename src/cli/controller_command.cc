@@ -1,10 +1,10 @@
 // pennant controller: run the operator (informers, work queue, reconcile, leader election,
 // /healthz /readyz /metrics) until SIGINT/SIGTERM, then shut down gracefully.
 #include <signal.h>
+#include <unistd.h>
 
 #include <iostream>
 #include <thread>
-#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/version.h"
@@ -30,9 +30,8 @@ struct ControllerFlags {
 };
 
 int runController(const ControllerFlags& flags) {
-  LogFormat format = flags.logFormat == "text" || (flags.logFormat.empty() && isatty(STDERR_FILENO))
-                         ? LogFormat::kText
-                         : LogFormat::kJson;
+  LogFormat format = flags.logFormat == "text" || (flags.logFormat.empty() && isatty(STDERR_FILENO)) ? LogFormat::kText
+                                                                                                     : LogFormat::kJson;
   configureLogging(format, flags.logLevel);
 
   kube::KubeconfigOptions kc;
@@ -82,7 +81,8 @@ int runController(const ControllerFlags& flags) {
 void registerController(CLI::App& app) {
   auto flags = std::make_shared<ControllerFlags>();
   auto* cmd = app.add_subcommand("controller", "Run the operator: canary analysis for every Canary in the cluster");
-  cmd->add_option("--kubeconfig", flags->kubeconfig, "kubeconfig file (default: in-cluster, else $KUBECONFIG or ~/.kube/config)");
+  cmd->add_option("--kubeconfig", flags->kubeconfig,
+                  "kubeconfig file (default: in-cluster, else $KUBECONFIG or ~/.kube/config)");
   cmd->add_option("--context", flags->context, "kubeconfig context (default: current-context)");
   cmd->add_option("--namespace", flags->ns, "watch only this namespace (default: all)");
   cmd->add_option("--metrics-server", flags->metricsServer, "Prometheus address for the builtin checks");

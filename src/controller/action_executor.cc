@@ -24,7 +24,8 @@ Status ActionExecutor::execute(const analysis::Action& action) {
       Overloaded{
           [&](const analysis::SetRoute& a) -> Status {
             auto written = ctx_.router.setRoutes(ctx_.canary, a.state);
-            if (written.ok() && ctx_.metrics) ctx_.metrics->setWeight(ctx_.canary, 100 - a.state.canaryWeight, a.state.canaryWeight);
+            if (written.ok() && ctx_.metrics)
+              ctx_.metrics->setWeight(ctx_.canary, 100 - a.state.canaryWeight, a.state.canaryWeight);
             return written.status();
           },
           [&](const analysis::ScaleCanaryFromZero&) { return ctx_.workloads.scaleTargetFromZero(); },
@@ -50,7 +51,8 @@ Status ActionExecutor::execute(const analysis::Action& action) {
           },
           [&](const analysis::SendAlert& a) -> Status {
             Status s = ctx_.stages.sendAlert(a);
-            if (!s.ok()) spdlog::warn("canary {}/{}: {}", ctx_.canary.namespace_, ctx_.canary.name, std::string(s.message()));
+            if (!s.ok())
+              spdlog::warn("canary {}/{}: {}", ctx_.canary.namespace_, ctx_.canary.name, std::string(s.message()));
             return absl::OkStatus();
           },
           [&](const analysis::RecordOutcome& a) -> Status {

@@ -22,14 +22,38 @@ std::string strategyName(const api::Canary& canary) {
 
 ControllerMetrics::ControllerMetrics(const std::string& version)
     : registry_(std::make_shared<prometheus::Registry>()),
-      info_(prometheus::BuildGauge().Name("flagger_info").Help("Flagger version and mesh provider information").Register(*registry_)),
-      status_(prometheus::BuildGauge().Name("flagger_canary_status").Help("Last canary analysis result").Register(*registry_)),
-      weight_(prometheus::BuildGauge().Name("flagger_canary_weight").Help("The virtual service destination weight current value").Register(*registry_)),
-      total_(prometheus::BuildGauge().Name("flagger_canary_total").Help("Total number of canary object").Register(*registry_)),
-      analysis_(prometheus::BuildGauge().Name("flagger_canary_metric_analysis").Help("Last canary analysis result per metric").Register(*registry_)),
-      successes_(prometheus::BuildCounter().Name("flagger_canary_successes_total").Help("Total number of canary successes").Register(*registry_)),
-      failures_(prometheus::BuildCounter().Name("flagger_canary_failures_total").Help("Total number of canary failures").Register(*registry_)),
-      duration_(prometheus::BuildHistogram().Name("flagger_canary_duration_seconds").Help("Seconds spent performing canary analysis.").Register(*registry_)) {
+      info_(prometheus::BuildGauge()
+                .Name("flagger_info")
+                .Help("Flagger version and mesh provider information")
+                .Register(*registry_)),
+      status_(prometheus::BuildGauge()
+                  .Name("flagger_canary_status")
+                  .Help("Last canary analysis result")
+                  .Register(*registry_)),
+      weight_(prometheus::BuildGauge()
+                  .Name("flagger_canary_weight")
+                  .Help("The virtual service destination weight current value")
+                  .Register(*registry_)),
+      total_(prometheus::BuildGauge()
+                 .Name("flagger_canary_total")
+                 .Help("Total number of canary object")
+                 .Register(*registry_)),
+      analysis_(prometheus::BuildGauge()
+                    .Name("flagger_canary_metric_analysis")
+                    .Help("Last canary analysis result per metric")
+                    .Register(*registry_)),
+      successes_(prometheus::BuildCounter()
+                     .Name("flagger_canary_successes_total")
+                     .Help("Total number of canary successes")
+                     .Register(*registry_)),
+      failures_(prometheus::BuildCounter()
+                    .Name("flagger_canary_failures_total")
+                    .Help("Total number of canary failures")
+                    .Register(*registry_)),
+      duration_(prometheus::BuildHistogram()
+                    .Name("flagger_canary_duration_seconds")
+                    .Help("Seconds spent performing canary analysis.")
+                    .Register(*registry_)) {
   info_.Add({{"version", version}, {"mesh_provider", "gatewayapi"}}).Set(1);
 }
 
@@ -62,12 +86,11 @@ void ControllerMetrics::recordOutcome(const api::Canary& canary, bool success, c
 }
 
 void ControllerMetrics::observeDuration(const api::Canary& canary, std::chrono::duration<double> d) {
-  static const prometheus::Histogram::BucketBoundaries kBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  static const prometheus::Histogram::BucketBoundaries kBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                                                0.5,   1,    2.5,   5,    10};
   duration_.Add({{"name", canary.name}, {"namespace", canary.namespace_}}, kBuckets).Observe(d.count());
 }
 
-std::string ControllerMetrics::scrape() const {
-  return prometheus::TextSerializer().Serialize(registry_->Collect());
-}
+std::string ControllerMetrics::scrape() const { return prometheus::TextSerializer().Serialize(registry_->Collect()); }
 
 }  // namespace pennant::controller

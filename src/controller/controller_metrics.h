@@ -1,15 +1,15 @@
 #pragma once
 // The controller's Prometheus metrics, with Flagger's names and labels so existing dashboards
 // keep working. Thread-safe (prometheus-cpp families are).
-#include <chrono>
-#include <memory>
-#include <string>
-
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
 
 #include "api/canary.h"
 

@@ -8,7 +8,8 @@ namespace pennant::controller {
 
 StatusOr<std::pair<std::string, int>> parseListenAddress(const std::string& address) {
   auto colon = address.rfind(':');
-  if (colon == std::string::npos) return absl::InvalidArgumentError("listen address \"" + address + "\": want host:port");
+  if (colon == std::string::npos)
+    return absl::InvalidArgumentError("listen address \"" + address + "\": want host:port");
   std::string host = address.substr(0, colon);
   if (host.empty()) host = "0.0.0.0";
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
@@ -22,14 +23,17 @@ StatusOr<std::pair<std::string, int>> parseListenAddress(const std::string& addr
 }
 
 HealthServer::HealthServer(std::string address, std::function<bool()> ready, std::shared_ptr<ControllerMetrics> metrics)
-    : address_(std::move(address)), ready_(std::move(ready)), metrics_(std::move(metrics)),
+    : address_(std::move(address)),
+      ready_(std::move(ready)),
+      metrics_(std::move(metrics)),
       server_(std::make_unique<httplib::Server>()) {}
 
 HealthServer::~HealthServer() { stop(); }
 
 Status HealthServer::start() {
   PENNANT_ASSIGN_OR_RETURN(auto hostPort, parseListenAddress(address_));
-  server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
+  server_->Get("/healthz",
+               [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
   server_->Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
     bool ready = !ready_ || ready_();
     res.status = ready ? 200 : 503;

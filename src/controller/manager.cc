@@ -92,7 +92,8 @@ void Manager::watch(const kube::Resource& r, std::function<void(const Json&)> on
 }
 
 void Manager::buildInformers() {
-  watch(res::canaries(), [this](const Json& c) { queue_->add(kube::Informer::keyOf(c)); }, true);
+  watch(
+      res::canaries(), [this](const Json& c) { queue_->add(kube::Informer::keyOf(c)); }, true);
   watch(res::deployments(), [this](const Json& d) { enqueueForDeployment(d); });
   watch(res::configMaps(), [this](const Json& c) { enqueueForConfig(c, false); });
   watch(res::secrets(), [this](const Json& s) { enqueueForConfig(s, true); });
@@ -114,9 +115,8 @@ void Manager::enqueueCanaries(const std::string& ns, const std::function<bool(co
 
 void Manager::enqueueForDeployment(const Json& deployment) {
   const std::string name = stringAt(deployment, {"metadata", "name"});
-  enqueueCanaries(stringAt(deployment, {"metadata", "namespace"}), [&](const Json& c) {
-    return targetOf(c) == name || targetOf(c) + "-primary" == name;
-  });
+  enqueueCanaries(stringAt(deployment, {"metadata", "namespace"}),
+                  [&](const Json& c) { return targetOf(c) == name || targetOf(c) + "-primary" == name; });
 }
 
 void Manager::enqueueForConfig(const Json& config, bool secret) {
@@ -168,7 +168,8 @@ void Manager::updateTotals() {
 
 Status Manager::run() {
   if (!options_.healthAddr.empty()) {
-    health_ = std::make_unique<HealthServer>(options_.healthAddr, [this] { return ready(); }, metrics_);
+    health_ = std::make_unique<HealthServer>(
+        options_.healthAddr, [this] { return ready(); }, metrics_);
     PENNANT_RETURN_IF_ERROR(health_->start());
     spdlog::info("serving /healthz /readyz /metrics on port {}", health_->port());
   }

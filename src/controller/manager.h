@@ -32,8 +32,8 @@ struct ManagerOptions {
   bool leaderElect = false;
   std::string leaseNamespace = "pennant-system";
   std::string leaseName = "pennant";
-  std::string identity;     // this replica; default hostname + pid
-  std::string healthAddr;   // "" = no health/metrics server
+  std::string identity;    // this replica; default hostname + pid
+  std::string healthAddr;  // "" = no health/metrics server
   std::string version = "dev";
   AnalysisOptions analysis;
   std::shared_ptr<const Clock> clock;

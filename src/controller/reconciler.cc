@@ -165,8 +165,8 @@ StatusOr<ReconcileResult> Reconciler::reconcileValid(const Json& manifest, api::
   if (decision.holdReason.empty()) recordStep(key);
   if (!decision.holdReason.empty()) spdlog::info("canary {}: holding: {}", key, decision.holdReason);
 
-  ActionExecutor executor({canary, manifest, *deps_.client, router, workloads, stages, *deps_.events,
-                           deps_.metrics.get(), *deps_.clock});
+  ActionExecutor executor(
+      {canary, manifest, *deps_.client, router, workloads, stages, *deps_.events, deps_.metrics.get(), *deps_.clock});
   bool removeFinalizer = false;
   for (const auto& action : decision.actions) {
     spdlog::debug("canary {}: {}", key, analysis::describe(action));
@@ -178,10 +178,12 @@ StatusOr<ReconcileResult> Reconciler::reconcileValid(const Json& manifest, api::
     Status done = executor.execute(action);
     if (done.ok()) continue;
     if (done.code() == absl::StatusCode::kInvalidArgument || done.code() == absl::StatusCode::kFailedPrecondition) {
-      return rejectInvalid(manifest, done.code() == absl::StatusCode::kInvalidArgument ? "InvalidRoute" : "RouteNotOwned",
+      return rejectInvalid(manifest,
+                           done.code() == absl::StatusCode::kInvalidArgument ? "InvalidRoute" : "RouteNotOwned",
                            std::string(done.message()));
     }
-    deps_.events->record(manifest, true, kSyncedReason, analysis::describe(action) + " failed: " + std::string(done.message()));
+    deps_.events->record(manifest, true, kSyncedReason,
+                         analysis::describe(action) + " failed: " + std::string(done.message()));
     return annotate(done, "canary " + key + ": " + analysis::describe(action));
   }
 

@@ -27,11 +27,11 @@
 namespace pennant::controller {
 
 struct ReconcilerDeps {
-  kube::ClientPtr client;                // writes, and the route read-back
-  std::shared_ptr<const ObjectStore> store;  // reads
-  std::shared_ptr<const Clock> clock;    // default: the system clock
-  http::ClientPtr http;                  // webhooks and alerts; default: curl
-  std::shared_ptr<EventSink> events;     // default: dropped
+  kube::ClientPtr client;                      // writes, and the route read-back
+  std::shared_ptr<const ObjectStore> store;    // reads
+  std::shared_ptr<const Clock> clock;          // default: the system clock
+  http::ClientPtr http;                        // webhooks and alerts; default: curl
+  std::shared_ptr<EventSink> events;           // default: dropped
   std::shared_ptr<ControllerMetrics> metrics;  // optional
   AnalysisOptions analysis;
 };

@@ -73,7 +73,9 @@ std::vector<analysis::WebhookResult> StageRunner::runHooks(analysis::HookType ty
   if (!parsedType.ok()) return out;
   for (const auto& hook : notify::hooksOfType(*hooks, *parsedType)) {
     notify::WebhookResult r = notify::callWebhook(http_, hook, basePayload(canary_, phase));
-    std::string message = r.ok ? "" : hook.name + " failed: " + (r.httpStatus ? "HTTP " + std::to_string(r.httpStatus) + " " : "") + r.message;
+    std::string message =
+        r.ok ? ""
+             : hook.name + " failed: " + (r.httpStatus ? "HTTP " + std::to_string(r.httpStatus) + " " : "") + r.message;
     out.push_back({hook.name, type, r.ok, message});
   }
   return out;
@@ -116,9 +118,10 @@ analysis::CheckVerdict StageRunner::runCheck(const Json& metric) {
     if (options_.metricsServer.empty()) return {name, false, "no metrics server configured (--metrics-server)"};
     provider.address = options_.metricsServer;
   }
-  auto factory = options_.providerClients
-                     ? options_.providerClients
-                     : metrics::HttpClientFactory([](const http::TlsOptions& tls) { return http::makeCurlClient(tls); });
+  auto factory =
+      options_.providerClients
+          ? options_.providerClients
+          : metrics::HttpClientFactory([](const http::TlsOptions& tls) { return http::makeCurlClient(tls); });
   auto made = metrics::makeProvider(provider, credentials, factory);
   if (!made.ok()) return {name, false, std::string(made.status().message())};
   metrics::TemplateModel model;

@@ -124,8 +124,8 @@ Status WorkloadSync::ensureServices(const Json& target) {
       continue;
     }
     if (auto update = router::kubernetes::serviceUpdate(*existing, desired, spec)) {
-      PENNANT_RETURN_IF_ERROR(annotate(client_.update(services(), canary_.namespace_, *update).status(),
-                                       "update service " + name));
+      PENNANT_RETURN_IF_ERROR(
+          annotate(client_.update(services(), canary_.namespace_, *update).status(), "update service " + name));
     }
   }
   return absl::OkStatus();

@@ -32,7 +32,8 @@ TEST(HealthServer, ServesHealthReadinessAndFlaggerMetrics) {
   metrics->recordOutcome(canary, true, "completed");
   metrics->setTotal("shop", 1);
 
-  HealthServer server("127.0.0.1:0", [&] { return ready.load(); }, metrics);
+  HealthServer server(
+      "127.0.0.1:0", [&] { return ready.load(); }, metrics);
   ASSERT_TRUE(server.start().ok());
   ASSERT_GT(server.port(), 0);
   const std::string base = "http://127.0.0.1:" + std::to_string(server.port());
@@ -48,7 +49,8 @@ TEST(HealthServer, ServesHealthReadinessAndFlaggerMetrics) {
        {"flagger_info{mesh_provider=\"gatewayapi\",version=\"1.2.3\"} 1",
         "flagger_canary_status{name=\"greeter\",namespace=\"shop\"} 0",
         "flagger_canary_weight{namespace=\"shop\",workload=\"greeter-primary\"} 75",
-        "flagger_canary_weight{namespace=\"shop\",workload=\"greeter\"} 25", "flagger_canary_total{namespace=\"shop\"} 1",
+        "flagger_canary_weight{namespace=\"shop\",workload=\"greeter\"} 25",
+        "flagger_canary_total{namespace=\"shop\"} 1",
         "flagger_canary_successes_total{analysis_status=\"completed\",deployment_strategy=\"canary\",name=\"greeter\","
         "namespace=\"shop\"} 1"}) {
     EXPECT_NE(scrape.body.find(expected), std::string::npos) << expected << "\n" << scrape.body;

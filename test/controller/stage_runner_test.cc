@@ -129,7 +129,8 @@ TEST_F(StageRunnerTest, AConfirmPromotionGateHoldsUntilItAnswers2xx) {
 
 TEST_F(StageRunnerTest, ABuiltinCheckWithoutAMetricsServerFailsWithAClearReason) {
   Json canary = grpcCanary();
-  canary["spec"]["analysis"]["metrics"] = Json::array({{{"name", "request-success-rate"}, {"thresholdRange", {{"min", 99}}}}});
+  canary["spec"]["analysis"]["metrics"] =
+      Json::array({{{"name", "request-success-rate"}, {"thresholdRange", {{"min", 99}}}}});
   auto parsed = api::parseCanary(canary);
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   ClientObjectStore store(fake);

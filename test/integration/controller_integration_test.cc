@@ -3,12 +3,11 @@
 // queue, workers, Events, leader election), watching only the test's namespace.
 // No Gateway API data plane exists here: no gateway reports status on the route, so its weights
 // are trusted as written (a route without status.parents counts as accepted).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "controller/manager.h"
 #include "controller/status_writer.h"
@@ -37,25 +36,32 @@ const kube::Resource& clusterRoleBindings() {
 // A token of a ServiceAccount bound to a copy of deploy/rbac/cluster-role.yaml (same rules, a
 // name of this test's own so parallel tests do not share it).
 StatusOr<std::string> controllerToken(kube::Client& admin, const std::string& ns) {
-  PENNANT_ASSIGN_OR_RETURN(std::string text, readFile(std::string(PENNANT_SOURCE_DIR) + "/deploy/rbac/cluster-role.yaml"));
+  PENNANT_ASSIGN_OR_RETURN(std::string text,
+                           readFile(std::string(PENNANT_SOURCE_DIR) + "/deploy/rbac/cluster-role.yaml"));
   PENNANT_ASSIGN_OR_RETURN(Json role, parseYaml(text));
   const std::string roleName = "pennant-" + ns;
   role["metadata"] = {{"name", roleName}};
   PENNANT_RETURN_IF_ERROR(admin.create(clusterRoles(), "", role).status());
-  PENNANT_RETURN_IF_ERROR(admin.create(serviceAccounts(), ns,
-                                       {{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "pennant"}}}})
-                              .status());
   PENNANT_RETURN_IF_ERROR(
-      admin.create(clusterRoleBindings(), "",
-                   {{"apiVersion", "rbac.authorization.k8s.io/v1"},
-                    {"kind", "ClusterRoleBinding"},
-                    {"metadata", {{"name", roleName}}},
-                    {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", roleName}}},
-                    {"subjects", Json::array({{{"kind", "ServiceAccount"}, {"name", "pennant"}, {"namespace", ns}}})}})
+      admin
+          .create(serviceAccounts(), ns,
+                  {{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "pennant"}}}})
           .status());
-  Json request = {{"apiVersion", "authentication.k8s.io/v1"}, {"kind", "TokenRequest"}, {"spec", {{"expirationSeconds", 3600}}}};
-  PENNANT_ASSIGN_OR_RETURN(http::Response answer,
-                           apiRequest("POST", "/api/v1/namespaces/" + ns + "/serviceaccounts/pennant/token", request.dump()));
+  PENNANT_RETURN_IF_ERROR(
+      admin
+          .create(
+              clusterRoleBindings(), "",
+              {{"apiVersion", "rbac.authorization.k8s.io/v1"},
+               {"kind", "ClusterRoleBinding"},
+               {"metadata", {{"name", roleName}}},
+               {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", roleName}}},
+               {"subjects", Json::array({{{"kind", "ServiceAccount"}, {"name", "pennant"}, {"namespace", ns}}})}})
+          .status());
+  Json request = {
+      {"apiVersion", "authentication.k8s.io/v1"}, {"kind", "TokenRequest"}, {"spec", {{"expirationSeconds", 3600}}}};
+  PENNANT_ASSIGN_OR_RETURN(
+      http::Response answer,
+      apiRequest("POST", "/api/v1/namespaces/" + ns + "/serviceaccounts/pennant/token", request.dump()));
   if (answer.status != 201) return absl::InternalError("TokenRequest: HTTP " + std::to_string(answer.status));
   PENNANT_ASSIGN_OR_RETURN(Json doc, parseJson(answer.body));
   return stringAt(doc, {"status", "token"});
