@@ -124,8 +124,10 @@ Status WorkloadSync::ensureServices(const Json& target) {
       continue;
     }
     if (auto update = router::kubernetes::serviceUpdate(*existing, desired, spec)) {
-      PENNANT_RETURN_IF_ERROR(
-          annotate(client_.update(services(), canary_.namespace_, *update).status(), "update service " + name));
+      Status updated = client_.update(services(), canary_.namespace_, *update).status();
+      // A conflict means the cache was behind our own last write: the next reconcile compares again.
+      if (kube::isConflict(updated)) continue;
+      PENNANT_RETURN_IF_ERROR(annotate(updated, "update service " + name));
     }
   }
   return absl::OkStatus();
