@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <thread>
 
 #include "controller/manager.h"
 #include "controller/status_writer.h"
+#include "fakes/test_http_server.h"
 #include "integration/cluster_env.h"
 #include "kube/resource.h"
 
@@ -278,6 +280,65 @@ TEST_F(ControllerOnCluster, InvalidCanaryGetsAConditionAndAnEventAndItsRouteIsUn
   EXPECT_EQ((*after)["metadata"]["resourceVersion"], (*created)["metadata"]["resourceVersion"]);
   EXPECT_FALSE(admin->get(res::deployments(), n, "broken-primary").ok());
   EXPECT_EQ(phaseOf(*admin, n, "broken"), "");
+}
+
+TEST_F(ControllerOnCluster, FailingRolloutWebhooksRollTheCanaryBack) {
+  const std::string n = ns.name();
+  pennant::testing::TestHttpServer hooks;  // on loopback; the controller runs in this process
+  std::atomic<int> calls{0};
+  hooks.on("POST", "/check", [&](const pennant::testing::TestRequest&) {
+    calls++;
+    return pennant::testing::TestResponse::text(500, "error rate too high");
+  });
+  ASSERT_TRUE(admin->create(res::deployments(), n, deployment("payments", "example.com/payments:1")).ok());
+  Json analysis = {
+      {"interval", "10s"},
+      {"threshold", 1},
+      {"stepWeight", 20},
+      {"maxWeight", 60},
+      {"webhooks", Json::array({{{"name", "smoke"}, {"type", "rollout"}, {"url", hooks.url() + "/check"}}})}};
+  ASSERT_TRUE(admin->create(res::canaries(), n, grpcCanary("payments", analysis)).ok());
+  ASSERT_TRUE(eventually([&] { return phaseOf(*admin, n, "payments") == "Initialized"; }, 90s))
+      << "phase " << phaseOf(*admin, n, "payments");
+
+  auto target = admin->get(res::deployments(), n, "payments");
+  ASSERT_TRUE(target.ok());
+  (*target)["spec"]["template"]["spec"]["containers"][0]["image"] = "example.com/payments:2";
+  ASSERT_TRUE(admin->update(res::deployments(), n, *target).ok());
+
+  int64_t highest = 0;
+  ASSERT_TRUE(eventually(
+      [&] {
+        highest = std::max(highest, canaryWeight(*admin, n, "payments"));
+        return phaseOf(*admin, n, "payments") == "Failed";
+      },
+      120s))
+      << "phase " << phaseOf(*admin, n, "payments");
+  EXPECT_GE(calls.load(), 1);
+  EXPECT_EQ(highest, 20);  // the first step only; the failed check stopped any further increase
+  EXPECT_EQ(canaryWeight(*admin, n, "payments"), 0);
+  auto primary = admin->get(res::deployments(), n, "payments-primary");
+  ASSERT_TRUE(primary.ok());
+  EXPECT_EQ((*primary)["spec"]["template"]["spec"]["containers"][0].value("image", ""), "example.com/payments:1");
+  EXPECT_TRUE(eventually(
+      [&] {
+        auto t = admin->get(res::deployments(), n, "payments");
+        return t.ok() && (*t)["spec"].value("replicas", -1) == 0;
+      },
+      30s));
+  EXPECT_TRUE(eventually(
+      [&] {
+        auto events = admin->list(res::events(), n, {});
+        if (!events.ok()) return false;
+        for (const auto& e : events->items) {
+          if (stringAt(e, {"regarding", "name"}) == "payments" &&
+              e.value("note", "").find("error rate too high") != std::string::npos) {
+            return true;
+          }
+        }
+        return false;
+      },
+      30s));
 }
 
 }  // namespace
