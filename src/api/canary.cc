@@ -45,6 +45,9 @@ SessionAffinity parseSessionAffinity(FieldReader r) {
 
 Analysis parseAnalysis(FieldReader r) {
   Analysis a;
+  a.intervalSet = r.has("interval");
+  a.thresholdSet = r.has("threshold");
+  a.iterationsSet = r.has("iterations");
   if (auto interval = r.string("interval")) {
     a.interval = *interval;
     a.intervalSeconds = parseDurationSeconds(*interval).value_or(-1);
@@ -147,6 +150,7 @@ StatusOr<Canary> parseCanary(const Json& manifest) {
   c.service = parseService(spec.child("service"), problems);
   // Flagger still accepts the deprecated canaryAnalysis spelling.
   c.analysis = parseAnalysis(spec.child(spec.has("analysis") ? "analysis" : "canaryAnalysis"));
+  c.analysis.declared = spec.has("analysis") || spec.has("canaryAnalysis");
   c.progressDeadlineSeconds = spec.integer("progressDeadlineSeconds").value_or(600);
   c.skipAnalysis = spec.boolean("skipAnalysis").value_or(false);
   c.revertOnDeletion = spec.boolean("revertOnDeletion").value_or(false);

@@ -48,6 +48,11 @@ struct SessionAffinity {
 };
 
 struct Analysis {
+  // Which of the fields the CRD's oneOf names were written (defaults hide their absence).
+  bool declared = false;
+  bool intervalSet = false;
+  bool thresholdSet = false;
+  bool iterationsSet = false;
   std::string interval = "60s";  // as written
   int64_t intervalSeconds = 60;  // parsed; -1 when unparseable (a validation problem)
   int64_t threshold = 1;

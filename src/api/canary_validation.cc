@@ -99,8 +99,25 @@ void validateParentsAndHosts(const Canary& c, Problems& out) {
   }
 }
 
+// The CRD's oneOf on spec.analysis: interval and threshold, and exactly one of iterations,
+// stepWeight and stepWeights. The API server rejects anything else, so Pennant says so first.
+void validateAnalysisShape(const Analysis& a, Problems& out) {
+  if (!a.declared) {
+    out.push_back({"spec.analysis", "is required"});
+    return;
+  }
+  if (!a.intervalSet) out.push_back({"spec.analysis.interval", "is required"});
+  if (!a.thresholdSet) out.push_back({"spec.analysis.threshold", "is required"});
+  int kinds = int(a.iterationsSet) + int(a.stepWeight.has_value()) + int(!a.stepWeights.empty());
+  if (kinds != 1) {
+    out.push_back({"spec.analysis", std::string(kinds == 0 ? "needs" : "must set only") +
+                                        " one of iterations, stepWeight or stepWeights"});
+  }
+}
+
 void validateWeights(const Canary& c, Problems& out) {
   const Analysis& a = c.analysis;
+  validateAnalysisShape(a, out);
   if (a.intervalSeconds < 0) {
     out.push_back({"spec.analysis.interval", "\"" + a.interval + "\" is not a duration (e.g. 30s, 1m)"});
   } else if (a.intervalSeconds < kMinIntervalSeconds) {
@@ -112,7 +129,7 @@ void validateWeights(const Canary& c, Problems& out) {
   checkPercent(out, "spec.analysis.maxWeight", a.maxWeight);
   checkPercent(out, "spec.analysis.stepWeightPromotion", a.stepWeightPromotion);
   checkPercent(out, "spec.analysis.mirrorWeight", a.mirrorWeight);
-  if (c.strategy() == Strategy::kCanary && a.stepWeights.empty() && a.stepWeight.value_or(0) == 0) {
+  if (c.strategy() == Strategy::kCanary && a.stepWeights.empty() && a.stepWeight.has_value() && *a.stepWeight == 0) {
     out.push_back({"spec.analysis.stepWeight",
                    "must be greater than 0 for a canary analysis (or set stepWeights or iterations)"});
   }

@@ -61,9 +61,10 @@ for cmd in render validate; do
   expect_in "bad-$cmd" err "spec.analysis.maxWeight:"
   expect_in "bad-$cmd" err "spec.analysis.stepWeight:"
   expect_in "bad-$cmd" err "spec.service.timeout:"
+  expect_in "bad-$cmd" err "spec.analysis.threshold: is required"
   expect_in "bad-$cmd" err "spec.service.route.rules[0].matches[0].method.service:"
   expect_in "bad-$cmd" err "spec.service.route.rules[0].matches[1].method:"
-  [[ $(wc -l <"$TMP/bad-$cmd.err") == 7 ]] || fail "bad-$cmd: want 7 problem lines, got $(wc -l <"$TMP/bad-$cmd.err")"
+  [[ $(wc -l <"$TMP/bad-$cmd.err") == 8 ]] || fail "bad-$cmd: want 8 problem lines, got $(wc -l <"$TMP/bad-$cmd.err")"
 done
 run ref-missing 1 render -f "$EX/grpc-canary-routeref.yaml"
 expect_in ref-missing err "spec.routeRef:"

@@ -74,7 +74,7 @@ spec:
         - matches:
             - method: {type: RegularExpression, service: 'com\.example\..*'}
             - method: {method: Ping}
-  analysis: {interval: 30s, stepWeight: 10, maxWeight: 50}
+  analysis: {interval: 30s, threshold: 2, stepWeight: 10, maxWeight: 50}
 )";
 
 const char* kHttpBase = R"(
@@ -95,7 +95,7 @@ spec:
     corsPolicy: {allowOrigin: ['https://a.example'], allowMethods: [GET], maxAge: 24h, allowCredentials: true}
     timeout: 10s
     backendTimeout: 5s
-  analysis: {interval: 15s, stepWeight: 10, maxWeight: 50}
+  analysis: {interval: 15s, threshold: 2, stepWeight: 10, maxWeight: 50}
 )";
 
 struct Shape {
@@ -111,18 +111,18 @@ TEST_F(RouterIntegration, EveryRenderedShapeIsAcceptedAndStable) {
   const Shape shapes[] = {
       {"grpc canary", kGrpcBase, nullptr, 30, "Progressing"},
       {"grpc a/b", kGrpcBase,
-       "{interval: 1m, iterations: 5, match: [{headers: {x-canary: {exact: insider}, user-agent: {prefix: "
+       "{interval: 1m, threshold: 2, iterations: 5, match: [{headers: {x-canary: {exact: insider}, user-agent: {prefix: "
        "'grpc-go/1.'}}, grpcMethod: {service: com.example.UserService, method: Login}}, {headers: {x-beta: {suffix: "
        "'(on)'}}}]}",
        100, "Progressing"},
-      {"grpc b/g mirror", kGrpcBase, "{interval: 1m, iterations: 5, mirror: true, mirrorWeight: 20}", 0, "Progressing"},
+      {"grpc b/g mirror", kGrpcBase, "{interval: 1m, threshold: 2, iterations: 5, mirror: true, mirrorWeight: 20}", 0, "Progressing"},
       {"http flagger canary", kHttpBase, nullptr, 10, "Progressing"},
       {"http a/b", kHttpBase,
-       "{interval: 1m, iterations: 5, match: [{headers: {x-canary: {regex: '^in.*'}}}, {queryParams: {beta: {exact: "
-       "'on'}}}]}",
+       "{interval: 1m, threshold: 2, iterations: 5, match: [{headers: {x-canary: {regex: '^in.*'}}, queryParams: {beta: "
+       "{exact: 'on'}}}]}",
        100, "Progressing"},
       {"http session affinity", kHttpBase,
-       "{interval: 1m, stepWeight: 10, sessionAffinity: {cookieName: c1, primaryCookieName: p1, maxAge: 60, sameSite: "
+       "{interval: 1m, threshold: 2, stepWeight: 10, sessionAffinity: {cookieName: c1, primaryCookieName: p1, maxAge: 60, sameSite: "
        "Lax, secure: true}}",
        20, "Progressing"},
   };
@@ -173,7 +173,7 @@ TEST_F(RouterIntegration, ReferencedRouteKeepsEverythingButWeights) {
   manifest["spec"]["service"].erase("gatewayRefs");
   manifest["spec"]["routeRef"] = yaml("{apiVersion: gateway.networking.k8s.io/v1, kind: GRPCRoute, name: greeter}");
   manifest["spec"]["analysis"] =
-      yaml("{interval: 1m, iterations: 5, match: [{headers: {x-canary: {exact: insider}}}]}");
+      yaml("{interval: 1m, threshold: 2, iterations: 5, match: [{headers: {x-canary: {exact: insider}}}]}");
   api::Canary canary = createCanary(manifest);
   auto during = gw::applyRoute(*client_, canary, router::routeStateFor(canary, 100, "Progressing"));
   ASSERT_TRUE(during.ok()) << during.status();

@@ -32,7 +32,7 @@ Json withRules(const char* rules) {
 
 Json abManifest(const char* rules, const char* match) {
   Json m = withRules(rules);
-  m["spec"]["analysis"] = yaml("{interval: 1m, iterations: 10}");
+  m["spec"]["analysis"] = yaml("{interval: 1m, threshold: 2, iterations: 10}");
   m["spec"]["analysis"]["match"] = yaml(match);
   return m;
 }

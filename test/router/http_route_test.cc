@@ -128,7 +128,7 @@ TEST(FlaggerHttpRoute, UnsupportedIstioSelectorsAreValidationErrors) {
 TEST(HttpAbTesting, HeaderAndQueryConditionsOnAnExtraRule) {
   Json m = withService("{match: [{uri: {prefix: /api}, headers: {x-region: {exact: eu}}}]}");
   m["spec"]["analysis"] = yaml(
-      "{interval: 1m, iterations: 10, match: [{headers: {x-canary: {exact: insider}, cookie: {regex: "
+      "{interval: 1m, threshold: 2, iterations: 10, match: [{headers: {x-canary: {exact: insider}, cookie: {regex: "
       "'^(.*?;)?(canary=always)(;.*)?$'}}}, {queryParams: {beta: {exact: 'on'}}}]}");
   Json rules = renderRoute(m, 100, "Progressing")["spec"]["rules"];
   ASSERT_EQ(rules.size(), 2u);

@@ -58,7 +58,7 @@ spec:
 )");
 }
 
-api::Canary routeRefCanary(const char* analysis = "{interval: 30s, stepWeight: 10, maxWeight: 50}") {
+api::Canary routeRefCanary(const char* analysis = "{interval: 30s, threshold: 2, stepWeight: 10, maxWeight: 50}") {
   Json m = grpcCanaryManifest();
   m["spec"]["service"].erase("route");
   m["spec"]["service"].erase("gatewayRefs");
@@ -263,7 +263,7 @@ TEST(ReferencedRoute, MissingRouteOrWrongKindIsAnError) {
 }
 
 TEST(ReferencedRoute, AbRulesAddedAndRemovedByName) {
-  api::Canary c = routeRefCanary("{interval: 1m, iterations: 5, match: [{headers: {x-canary: {exact: insider}}}]}");
+  api::Canary c = routeRefCanary("{interval: 1m, threshold: 2, iterations: 5, match: [{headers: {x-canary: {exact: insider}}}]}");
   Json existing = userRoute();
   Json during = render(c, 100, "Progressing", &existing);
   const Json& rules = during["spec"]["rules"];
@@ -287,7 +287,7 @@ TEST(ReferencedRoute, AbRulesAddedAndRemovedByName) {
 }
 
 TEST(ReferencedRoute, UserRuleThatMerelyLooksLikeAnAbRuleIsKept) {
-  api::Canary c = routeRefCanary("{interval: 1m, iterations: 5, match: [{headers: {x-canary: {exact: insider}}}]}");
+  api::Canary c = routeRefCanary("{interval: 1m, threshold: 2, iterations: 5, match: [{headers: {x-canary: {exact: insider}}}]}");
   Json existing = userRoute();
   // Same shape as an A/B rule but no Pennant name: it is the user's and stays.
   Json lookalike = existing["spec"]["rules"][0];
@@ -304,7 +304,7 @@ TEST(ReferencedRoute, UserRuleThatMerelyLooksLikeAnAbRuleIsKept) {
 TEST(Mirroring, BlueGreenMirrorUsesMirrorWeightAsPercent) {
   for (const Json& base : {grpcCanaryManifest(), httpCanaryManifest()}) {
     Json m = base;
-    m["spec"]["analysis"] = yaml("{interval: 1m, iterations: 5, mirror: true, mirrorWeight: 25}");
+    m["spec"]["analysis"] = yaml("{interval: 1m, threshold: 2, iterations: 5, mirror: true, mirrorWeight: 25}");
     api::Canary c = canaryFrom(m);
     Json route = render(c, 0, "Progressing");
     for (const auto& rule : route["spec"]["rules"]) {
@@ -331,12 +331,12 @@ TEST(Mirroring, OnlyForBlueGreenWhileAnalysing) {
     const char* phase;
     bool mirror;
   };
-  for (const Case& tc : {Case{"{interval: 1m, iterations: 5, mirror: true}", 0, "Progressing", true},
-                         Case{"{interval: 1m, iterations: 5, mirror: true}", 0, "WaitingPromotion", true},
-                         Case{"{interval: 1m, iterations: 5, mirror: true}", 0, "Succeeded", false},
-                         Case{"{interval: 1m, iterations: 5, mirror: true}", 100, "Progressing", false},
-                         Case{"{interval: 1m, iterations: 5}", 0, "Progressing", false},
-                         Case{"{interval: 1m, stepWeight: 5, mirror: true}", 0, "Progressing", false}}) {
+  for (const Case& tc : {Case{"{interval: 1m, threshold: 2, iterations: 5, mirror: true}", 0, "Progressing", true},
+                         Case{"{interval: 1m, threshold: 2, iterations: 5, mirror: true}", 0, "WaitingPromotion", true},
+                         Case{"{interval: 1m, threshold: 2, iterations: 5, mirror: true}", 0, "Succeeded", false},
+                         Case{"{interval: 1m, threshold: 2, iterations: 5, mirror: true}", 100, "Progressing", false},
+                         Case{"{interval: 1m, threshold: 2, iterations: 5}", 0, "Progressing", false},
+                         Case{"{interval: 1m, threshold: 2, stepWeight: 5, mirror: true}", 0, "Progressing", false}}) {
     Json m = grpcCanaryManifest();
     m["spec"]["analysis"] = yaml(tc.analysis);
     EXPECT_EQ(routeStateFor(canaryFrom(m), tc.weight, tc.phase).mirror, tc.mirror) << tc.analysis << " " << tc.phase;
@@ -345,13 +345,13 @@ TEST(Mirroring, OnlyForBlueGreenWhileAnalysing) {
 
 TEST(Mirroring, MirrorWithoutWeightMirrorsEverything) {
   Json m = grpcCanaryManifest();
-  m["spec"]["analysis"] = yaml("{interval: 1m, iterations: 5, mirror: true}");
+  m["spec"]["analysis"] = yaml("{interval: 1m, threshold: 2, iterations: 5, mirror: true}");
   Json filter = render(canaryFrom(m), 0, "Progressing")["spec"]["rules"][0]["filters"].back();
   EXPECT_FALSE(filter["requestMirror"].contains("percent"));
 }
 
 TEST(Mirroring, ReferencedRouteGetsAndLosesOnlyPennantsMirror) {
-  api::Canary c = routeRefCanary("{interval: 1m, iterations: 5, mirror: true, mirrorWeight: 10}");
+  api::Canary c = routeRefCanary("{interval: 1m, threshold: 2, iterations: 5, mirror: true, mirrorWeight: 10}");
   Json existing = userRoute();
   Json mirrored = render(c, 0, "Progressing", &existing);
   EXPECT_EQ(mirrored["spec"]["rules"][0]["filters"].size(), 2u);

@@ -11,6 +11,7 @@ namespace {
 
 using testing::canaryFrom;
 using testing::grpcCanaryManifest;
+using testing::httpCanaryManifest;
 using testing::yaml;
 
 Json matchesOf(size_t n, const char* match = "{method: {method: M}}") {
@@ -148,7 +149,7 @@ TEST(RouteValidation, AbRulesThatOverflowTheRouteAreCaught) {
   // 9 user rules are fine; with an A/B rule each the route would need 18.
   Json m = grpcCanaryManifest();
   m["spec"]["service"]["route"]["rules"] = rulesOf(9);
-  m["spec"]["analysis"] = yaml("{interval: 1m, iterations: 3, match: [{headers: {x: {exact: y}}}]}");
+  m["spec"]["analysis"] = yaml("{interval: 1m, threshold: 2, iterations: 3, match: [{headers: {x: {exact: y}}}]}");
   api::Canary c = canaryFrom(m);
   EXPECT_TRUE(validateCanaryForRouting(c).empty());
   EXPECT_TRUE(desiredRoute(c, nullptr, routeStateFor(c, 0, "Initialized")).ok());
@@ -161,10 +162,45 @@ TEST(RouteValidation, AbRulesThatOverflowTheRouteAreCaught) {
 TEST(RouteValidation, GrpcMethodOfAnalysisMatchIsChecked) {
   Json m = grpcCanaryManifest();
   m["spec"]["analysis"] = yaml(
-      "{interval: 1m, iterations: 3, match: [{headers: {x: {exact: y}}, grpcMethod: {service: 'a/b', method: Get}}]}");
+      "{interval: 1m, threshold: 2, iterations: 3, match: [{headers: {x: {exact: y}}, grpcMethod: {service: 'a/b', method: Get}}]}");
   api::Problems problems = validateCanaryForRouting(canaryFrom(m));
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].field, "spec.analysis.match[0].grpcMethod.service");
+}
+
+// Found on the real API server: HTTPRoute's CEL rule allows a URLRewrite with replacePrefixMatch
+// only in a rule with exactly one PathPrefix match.
+TEST(RouteValidation, PrefixRewriteAllowsOneMatchPerRule) {
+  Json m = httpCanaryManifest();
+  m["spec"]["service"]["rewrite"] = yaml("{uri: /v2, type: ReplacePrefixMatch}");
+  m["spec"]["service"]["match"] = yaml("[{uri: {prefix: /api}}]");
+  EXPECT_TRUE(validateCanaryForRouting(canaryFrom(m)).empty());
+
+  m["spec"]["analysis"] =
+      yaml("{interval: 1m, threshold: 2, iterations: 3, match: [{headers: {a: {exact: b}}, queryParams: {c: {exact: d}}}]}");
+  api::Canary oneAb = canaryFrom(m);
+  EXPECT_TRUE(validateCanaryForRouting(oneAb).empty());
+  EXPECT_TRUE(desiredRoute(oneAb, nullptr, routeStateFor(oneAb, 100, "Progressing")).ok());
+
+  m["spec"]["analysis"] =
+      yaml("{interval: 1m, threshold: 2, iterations: 3, match: [{headers: {a: {exact: b}}}, {queryParams: {c: {exact: d}}}]}");
+  api::Problems twoAb = validateCanaryForRouting(canaryFrom(m));
+  ASSERT_EQ(twoAb.size(), 1u);
+  EXPECT_EQ(twoAb[0].field, "spec.analysis.match");
+
+  m["spec"]["service"]["match"] = yaml("[{uri: {prefix: /api}}, {uri: {prefix: /v1}}]");
+  m["spec"]["analysis"] = yaml("{interval: 1m, threshold: 2, stepWeight: 10}");
+  api::Problems twoMatches = validateCanaryForRouting(canaryFrom(m));
+  ASSERT_EQ(twoMatches.size(), 1u);
+  EXPECT_EQ(twoMatches[0].field, "spec.service.match");
+
+  // The rendered-route check stands behind it (user rules, referenced routes).
+  Json rule = yaml(R"({matches: [{path: {type: Exact, value: /a}}],
+    filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /b}}}]})");
+  api::Problems ruleProblems;
+  validateRules(*routeKindFor(api::kHttpRouteKind), Json::array({rule}), "spec.rules", ruleProblems);
+  ASSERT_EQ(ruleProblems.size(), 1u);
+  EXPECT_EQ(ruleProblems[0].field, "spec.rules[0]");
 }
 
 TEST(RouteValidation, RegularExpressionValuesAreNotCharacterChecked) {

@@ -51,7 +51,7 @@ TEST(GatewayApiRouter, FinalizeRestoresAReferencedRoute) {
   Json m = grpcCanaryManifest();
   m["spec"]["service"].erase("route");
   m["spec"]["routeRef"] = yaml("{apiVersion: gateway.networking.k8s.io/v1, kind: GRPCRoute, name: greeter}");
-  m["spec"]["analysis"] = yaml("{interval: 1m, iterations: 5, match: [{headers: {x: {exact: y}}}]}");
+  m["spec"]["analysis"] = yaml("{interval: 1m, threshold: 2, iterations: 5, match: [{headers: {x: {exact: y}}}]}");
   api::Canary c = canaryFrom(m);
   Json user =
       yaml(R"({apiVersion: gateway.networking.k8s.io/v1, kind: GRPCRoute, metadata: {name: greeter, namespace: demo},

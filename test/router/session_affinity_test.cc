@@ -14,7 +14,7 @@ using testing::yaml;
 
 Json affinityManifest(const char* status = nullptr) {
   Json m = httpCanaryManifest();
-  m["spec"]["analysis"] = yaml(R"({interval: 30s, stepWeight: 10, maxWeight: 50,
+  m["spec"]["analysis"] = yaml(R"({interval: 30s, threshold: 2, stepWeight: 10, maxWeight: 50,
     sessionAffinity: {cookieName: canary-cookie, primaryCookieName: primary-cookie, domain: flagger.app, httpOnly: true,
                       maxAge: 300, partitioned: true, path: /app, sameSite: Strict, secure: true}})");
   if (status != nullptr) m["status"] = yaml(status);

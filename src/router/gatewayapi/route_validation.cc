@@ -1,5 +1,6 @@
 #include "router/gatewayapi/route_validation.h"
 
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -125,6 +126,43 @@ void validateUserRules(const api::Canary& canary, const Json& rules, const std::
   }
 }
 
+bool hasPrefixRewrite(const Json& rule) {
+  const Json* filters = findPath(rule, {"filters"});
+  if (filters == nullptr || !filters->is_array()) return false;
+  return std::any_of(filters->begin(), filters->end(), [](const Json& f) {
+    return stringAt(f, {"type"}) == "URLRewrite" && stringAt(f, {"urlRewrite", "path", "type"}) == "ReplacePrefixMatch";
+  });
+}
+
+// HTTPRoute CEL rule: a URLRewrite with path.replacePrefixMatch needs exactly one PathPrefix match.
+void validatePrefixRewrite(const Json& rule, const std::string& path, api::Problems& out) {
+  if (!hasPrefixRewrite(rule)) return;
+  const Json* matches = findPath(rule, {"matches"});
+  bool ok = matches != nullptr && matches->is_array() && matches->size() == 1 &&
+            stringAt((*matches)[0], {"path", "type"}) == "PathPrefix";
+  if (!ok) {
+    out.push_back({path, "a URLRewrite filter with path.replacePrefixMatch needs exactly one PathPrefix match "
+                         "in its rule (Gateway API)"});
+  }
+}
+
+// The same rule seen from Flagger's fields: each A/B rule ORs the analysis.match entries, and the
+// shifted rule ORs the service.match entries, so a prefix rewrite allows only one of each.
+void validateFlaggerPrefixRewrite(const api::Canary& canary, api::Problems& out) {
+  if (stringAt(canary.service.rewrite, {"type"}) != "ReplacePrefixMatch" ||
+      stringAt(canary.service.rewrite, {"uri"}).empty()) {
+    return;
+  }
+  if (canary.service.match.is_array() && canary.service.match.size() > 1) {
+    out.push_back({"spec.service.match", "with spec.service.rewrite type ReplacePrefixMatch, Gateway API allows "
+                                         "exactly one PathPrefix match per rule; give one entry"});
+  }
+  if (canary.strategy() == api::Strategy::kAbTesting && canary.analysis.match.size() > 1) {
+    out.push_back({"spec.analysis.match", "with spec.service.rewrite type ReplacePrefixMatch, each A/B rule may hold "
+                                          "only one match (Gateway API); give one entry"});
+  }
+}
+
 }  // namespace
 
 void validateRules(const RouteKind& kind, const Json& rules, const std::string& path, api::Problems& out) {
@@ -161,6 +199,7 @@ void validateRules(const RouteKind& kind, const Json& rules, const std::string& 
       }
     }
     validateFilters(kind, findPath(rule, {"filters"}), rp + ".filters", out);
+    validatePrefixRewrite(rule, rp, out);
     validateBackendRefs(kind, findPath(rule, {"backendRefs"}), rp + ".backendRefs", out);
   }
   if (total > kMaxMatchesPerRoute) {
@@ -195,6 +234,7 @@ api::Problems validateCanaryForRouting(const api::Canary& canary) {
   }
   if (kind->kind() == api::kHttpRouteKind && rules.is_null()) {
     mapRouteMatches(canary.service.match, "spec.service.match", out);
+    validateFlaggerPrefixRewrite(canary, out);
   }
   for (size_t i = 0; i < canary.analysis.match.size(); ++i) {
     const Json* method = findPath(canary.analysis.match[i], {"grpcMethod"});
