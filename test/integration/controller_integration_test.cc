@@ -14,10 +14,17 @@
 #include "controller/status_writer.h"
 #include "fakes/test_http_server.h"
 #include "integration/cluster_env.h"
+#include "kube/errors.h"
 #include "kube/resource.h"
 
 namespace pennant::testbed {
 namespace {
+
+#define ASSERT_OK_CREATE(expr)                       \
+  do {                                               \
+    auto created_ = (expr);                          \
+    ASSERT_TRUE(created_.ok()) << created_.status(); \
+  } while (0)
 
 using namespace std::chrono_literals;
 namespace res = kube::resources;
@@ -103,6 +110,18 @@ Json grpcCanary(const std::string& name, const Json& analysis) {
             {"analysis", analysis}}}};
 }
 
+// Creates `object`; right after the testbed comes up a CRD's storage may still be initialising,
+// so transient errors are retried for a few seconds. Returns the last status.
+StatusOr<Json> createSoon(kube::Client& client, const kube::Resource& r, const std::string& ns, const Json& object) {
+  StatusOr<Json> created = client.create(r, ns, object);
+  for (int i = 0;
+       i < 50 && !created.ok() && !kube::isAlreadyExists(created.status()) && !kube::isInvalid(created.status()); ++i) {
+    std::this_thread::sleep_for(200ms);
+    created = client.create(r, ns, object);
+  }
+  return created;
+}
+
 // The canary backend's weight on the GRPCRoute; -1 when the route is absent.
 int64_t canaryWeight(kube::Client& client, const std::string& ns, const std::string& name) {
   auto route = client.get(res::grpcRoutes(), ns, name);
@@ -164,9 +183,9 @@ class ControllerOnCluster : public ::testing::Test {
 
 TEST_F(ControllerOnCluster, GrpcRouteCanaryIsInitialisedSteppedPromotedAndSucceeds) {
   const std::string n = ns.name();
-  ASSERT_TRUE(admin->create(res::deployments(), n, deployment("greeter", "example.com/greeter:1")).ok());
+  ASSERT_OK_CREATE(createSoon(*admin, res::deployments(), n, deployment("greeter", "example.com/greeter:1")));
   Json analysis = {{"interval", "10s"}, {"threshold", 2}, {"stepWeight", 25}, {"maxWeight", 50}};
-  ASSERT_TRUE(admin->create(res::canaries(), n, grpcCanary("greeter", analysis)).ok());
+  ASSERT_OK_CREATE(createSoon(*admin, res::canaries(), n, grpcCanary("greeter", analysis)));
 
   ASSERT_TRUE(eventually([&] { return phaseOf(*admin, n, "greeter") == "Initialized"; }, 90s))
       << "phase " << phaseOf(*admin, n, "greeter");
@@ -228,7 +247,7 @@ TEST_F(ControllerOnCluster, GrpcRouteCanaryIsInitialisedSteppedPromotedAndSuccee
 
 TEST_F(ControllerOnCluster, InvalidCanaryGetsAConditionAndAnEventAndItsRouteIsUntouched) {
   const std::string n = ns.name();
-  ASSERT_TRUE(admin->create(res::deployments(), n, deployment("broken", "example.com/broken:1")).ok());
+  ASSERT_OK_CREATE(createSoon(*admin, res::deployments(), n, deployment("broken", "example.com/broken:1")));
   // A GRPCRoute of the apex's name that the user wrote: an invalid Canary must not touch it.
   Json route = {{"apiVersion", "gateway.networking.k8s.io/v1"},
                 {"kind", "GRPCRoute"},
@@ -290,14 +309,14 @@ TEST_F(ControllerOnCluster, FailingRolloutWebhooksRollTheCanaryBack) {
     calls++;
     return pennant::testing::TestResponse::text(500, "error rate too high");
   });
-  ASSERT_TRUE(admin->create(res::deployments(), n, deployment("payments", "example.com/payments:1")).ok());
+  ASSERT_OK_CREATE(createSoon(*admin, res::deployments(), n, deployment("payments", "example.com/payments:1")));
   Json analysis = {
       {"interval", "10s"},
       {"threshold", 1},
       {"stepWeight", 20},
       {"maxWeight", 60},
       {"webhooks", Json::array({{{"name", "smoke"}, {"type", "rollout"}, {"url", hooks.url() + "/check"}}})}};
-  ASSERT_TRUE(admin->create(res::canaries(), n, grpcCanary("payments", analysis)).ok());
+  ASSERT_OK_CREATE(createSoon(*admin, res::canaries(), n, grpcCanary("payments", analysis)));
   ASSERT_TRUE(eventually([&] { return phaseOf(*admin, n, "payments") == "Initialized"; }, 90s))
       << "phase " << phaseOf(*admin, n, "payments");
 
