@@ -7,24 +7,13 @@
 #include <vector>
 
 #include "api/canary.h"
+#include "api/webhook_type.h"
 
 namespace pennant::analysis {
 
-enum class HookType {
-  kConfirmRollout,
-  kPreRollout,
-  kRollout,  // also the type "" (Flagger's default)
-  kConfirmTrafficIncrease,
-  kConfirmPromotion,
-  kPostRollout,
-  kRollback,
-  kEvent,
-};
-
-// "confirm-rollout", "pre-rollout", ...
-std::string_view hookTypeName(HookType type);
-// "" -> kRollout; an unknown name -> nullopt.
-std::optional<HookType> parseHookType(std::string_view name);
+using api::HookType;
+using api::hookTypeName;
+using api::parseHookType;
 
 struct HookSpec {
   std::string name;

@@ -69,9 +69,7 @@ std::vector<analysis::WebhookResult> StageRunner::runHooks(analysis::HookType ty
     out.push_back({"webhooks", type, false, std::string(hooks.status().message())});
     return out;
   }
-  auto parsedType = notify::parseHookType(analysis::hookTypeName(type));
-  if (!parsedType.ok()) return out;
-  for (const auto& hook : notify::hooksOfType(*hooks, *parsedType)) {
+  for (const auto& hook : notify::hooksOfType(*hooks, type)) {
     notify::WebhookResult r = notify::callWebhook(http_, hook, basePayload(canary_, phase));
     std::string message =
         r.ok ? ""

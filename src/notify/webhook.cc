@@ -1,6 +1,5 @@
 #include "notify/webhook.h"
 
-#include <array>
 #include <cstdio>
 #include <thread>
 #include <utility>
@@ -9,17 +8,6 @@
 
 namespace pennant::notify {
 namespace {
-
-constexpr std::array<std::pair<HookType, std::string_view>, 8> kHookNames = {{
-    {HookType::kConfirmRollout, "confirm-rollout"},
-    {HookType::kPreRollout, "pre-rollout"},
-    {HookType::kRollout, "rollout"},
-    {HookType::kConfirmTrafficIncrease, "confirm-traffic-increase"},
-    {HookType::kConfirmPromotion, "confirm-promotion"},
-    {HookType::kPostRollout, "post-rollout"},
-    {HookType::kRollback, "rollback"},
-    {HookType::kEvent, "event"},
-}};
 
 // Webhook receivers can answer with whole HTML pages; keep events and conditions readable.
 constexpr size_t kMaxBodyInMessage = 512;
@@ -32,21 +20,6 @@ std::string truncated(std::string_view body) {
 bool retryableAnswer(int status) { return status == 429 || status >= 500; }
 
 }  // namespace
-
-std::string_view hookTypeName(HookType type) {
-  for (const auto& [t, name] : kHookNames) {
-    if (t == type) return name;
-  }
-  return "rollout";
-}
-
-StatusOr<HookType> parseHookType(std::string_view name) {
-  if (name.empty()) return HookType::kRollout;
-  for (const auto& [t, n] : kHookNames) {
-    if (n == name) return t;
-  }
-  return absl::InvalidArgumentError("unknown webhook type \"" + std::string(name) + "\"");
-}
 
 StatusOr<std::vector<Webhook>> parseWebhooks(const Json& webhooks) {
   std::vector<Webhook> out;
@@ -68,9 +41,9 @@ StatusOr<std::vector<Webhook>> parseWebhooks(const Json& webhooks) {
     hook.url = stringAt(item, {"url"});
     if (hook.name.empty()) problem(i, ".name", "required");
     if (hook.url.empty()) problem(i, ".url", "required");
-    auto type = parseHookType(stringAt(item, {"type"}));
-    if (type.ok()) hook.type = *type;
-    else problem(i, ".type", std::string(type.status().message()));
+    std::string typeName = stringAt(item, {"type"});
+    if (auto type = api::parseHookType(typeName)) hook.type = *type;
+    else problem(i, ".type", "unknown webhook type \"" + typeName + "\"");
     if (auto it = item.find("timeout"); it != item.end() && !it->is_null()) {
       auto secs = it->is_string() ? api::parseDurationSeconds(it->get<std::string>()) : std::nullopt;
       if (secs && *secs > 0) hook.timeout = std::chrono::seconds(*secs);

@@ -9,27 +9,15 @@
 #include <string_view>
 #include <vector>
 
+#include "api/webhook_type.h"
 #include "common/json.h"
 #include "common/status.h"
 #include "http/http_client.h"
 
 namespace pennant::notify {
 
-enum class HookType {
-  kConfirmRollout,
-  kPreRollout,
-  kRollout,
-  kConfirmTrafficIncrease,
-  kConfirmPromotion,
-  kPostRollout,
-  kRollback,
-  kEvent,
-};
-
-// "confirm-rollout", ... ; the Flagger spelling.
-std::string_view hookTypeName(HookType type);
-// "" means rollout, as in Flagger. Unknown names are kInvalidArgument.
-StatusOr<HookType> parseHookType(std::string_view name);
+using api::HookType;
+using api::hookTypeName;
 
 struct Webhook {
   std::string name;
