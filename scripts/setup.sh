@@ -10,7 +10,7 @@ PACKAGES=(
   libspdlog-dev libfmt-dev libcli11-dev libabsl-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang libclang-rt-14-dev clang-format clang-tidy
-  libcpp-httplib-dev prometheus
+  libcpp-httplib-dev prometheus ccache
 )
 
 missing=()
