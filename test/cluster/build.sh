@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the test control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
-# kubectl, kwok) from the pinned Go modules under test/cluster/{k8s,etcd,kwok}. Binaries are cached
-# outside the repository, keyed by the pinned versions, and rebuilt only when missing.
+# kubectl, kwok) and the packaging tests' helm from the pinned Go modules under
+# test/cluster/{k8s,etcd,kwok,helm}. Binaries are cached outside the repository, keyed by the
+# pinned versions, and rebuilt only when missing.
 # Prints the binary directory on the last line of stdout.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,6 +35,13 @@ total=$SECONDS
 for c in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
   [[ $only == all || $only == "$c" ]] && build "$c" k8s "k8s.io/kubernetes/cmd/$c" "$K8S_LDFLAGS"
 done
+# Helm is versioned inside the directory (helm-<version>, linked as helm) so that a cache made before
+# helm was added, or before a helm bump, gains it without rebuilding the control plane.
+if [[ $only == all || $only == helm ]]; then
+  build "helm-$HELM_VERSION" helm helm.sh/helm/v3/cmd/helm \
+    "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+  ln -sfn "helm-$HELM_VERSION" "$BIN/helm"
+fi
 # Data the cluster needs, copied from the pinned modules so cluster.sh never runs go.
 stageData() {
   local gw="$BIN/gateway-api-$GATEWAY_API_VERSION" stages="$BIN/kwok-stages.yaml"

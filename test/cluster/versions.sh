@@ -5,4 +5,6 @@ K8S_MINOR=34
 ETCD_VERSION=v3.6.16
 KWOK_VERSION=v0.8.0
 GATEWAY_API_VERSION=v1.6.3
+# Packaging tests only; build.sh keeps it as helm-<version> inside the TESTBED_KEY directory.
+HELM_VERSION=v3.22.0
 TESTBED_KEY="k8s-${K8S_VERSION}_etcd-${ETCD_VERSION}_kwok-${KWOK_VERSION}"
