@@ -6,7 +6,7 @@
 // from JSON, so Pennant hashes the canonical JSON of spec.template (keys sorted, compact) with
 // the same FNV-32a + SafeEncodeString steps: same shape of value ("5d8f7b9c4"), different
 // number. A Canary taken over from Flagger therefore sees one "new revision" (see
-// docs/flagger-migration.md).
+// docs/migrating-from-flagger.md).
 #include <cstdint>
 #include <string>
 #include <string_view>
