@@ -106,7 +106,7 @@ bool sameStatus(const api::CanaryStatus& a, const api::CanaryStatus& b) {
          a.trackedConfigs == b.trackedConfigs && a.conditions == b.conditions &&
          a.sessionAffinityCookie == b.sessionAffinityCookie &&
          a.primarySessionAffinityCookie == b.primarySessionAffinityCookie &&
-         a.previousSessionAffinityCookie == b.previousSessionAffinityCookie;
+         a.previousSessionAffinityCookie == b.previousSessionAffinityCookie && a.handledRequests == b.handledRequests;
 }
 
 }  // namespace pennant::analysis

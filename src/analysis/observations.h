@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analysis/hooks.h"
+#include "analysis/user_requests.h"
 #include "common/clock.h"
 #include "common/json.h"
 #include "router/router.h"
@@ -31,6 +32,8 @@ struct Observed {
   // generation (then the tick holds: weights not in effect must not be trusted).
   std::optional<router::Weights> route;
   std::string routeError;  // why `route` is absent, for the warning Event
+  // pennant.io/promote and pennant.io/abort annotations (readUserRequests(canary.metadata)).
+  UserRequests requests;
 };
 
 // One webhook call of a planned stage. `passed` = the hook answered 2xx.

@@ -157,6 +157,7 @@ void Tick::advance() {
       next_.lastTransitionTime = formatRfc3339(obs_.now);
     }
   }
+  if (handleUserRequests()) return;
   bool active = oneOf(p, {phase::kProgressing, phase::kWaiting, phase::kWaitingPromotion, phase::kPromoting,
                           phase::kFinalising});
   if (!active && !changed) return;
@@ -192,6 +193,7 @@ void Tick::advance() {
     return;
   }
   if ((p == phase::kProgressing || p == phase::kWaitingPromotion) && changed) {
+    if (promoteRequested()) dismissRequests("a new revision restarted the analysis");
     restartRun();
     return;
   }
@@ -212,7 +214,8 @@ void Tick::advance() {
   // One analysis step per interval, measured from the last status write, so a status write (which
   // re-queues the Canary through its own watch event) or a controller restart never advances
   // traffic early. New revisions, restarts and readiness are handled above without waiting.
-  if (auto wait = untilNextStep(); wait > std::chrono::seconds(0)) {
+  // A promotion the user asked for is not paced: it is the reason to look now.
+  if (auto wait = untilNextStep(); wait > std::chrono::seconds(0) && !promoteRequested()) {
     decision_.requeueAfter = wait;
     hold("next analysis step in " + std::to_string(wait.count()) + "s");
     return;
@@ -246,6 +249,10 @@ void Tick::advance() {
   }
   if (p == phase::kFinalising) {
     finalise();
+    return;
+  }
+  if (promoteRequested()) {
+    promoteOnRequest();
     return;
   }
   if (next_.failedChecks >= analysisThreshold(canary_.analysis)) {

@@ -43,6 +43,12 @@ class Tick {
   void promotionShift(int64_t weight);
   void finalise();
 
+  // User requests, pennant promote / pennant abort (tick_requests.cc).
+  bool handleUserRequests();  // true when the tick ends here (an abort rolled back)
+  bool promoteRequested() const;
+  void dismissRequests(const std::string& why);
+  void promoteOnRequest();
+
   // Analysis and strategies (tick_analysis.cc).
   void analyse(int64_t weight, bool mirrored);
   bool preRolloutPassed();

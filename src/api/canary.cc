@@ -108,6 +108,9 @@ CanaryStatus parseStatus(FieldReader r) {
   st.previousSessionAffinityCookie = r.string("previousSessionAffinityCookie").value_or("");
   st.trackedConfigs = r.object("trackedConfigs").value_or(Json::object());
   st.conditions = r.array("conditions").value_or(Json::array());
+  FieldReader handled = r.child("handledRequests");
+  st.handledRequests.promote = handled.string("promote").value_or("");
+  st.handledRequests.abort = handled.string("abort").value_or("");
   return st;
 }
 

@@ -93,6 +93,14 @@ struct CanaryService {
   Json apexAnnotations = Json::object();
 };
 
+// Ids of the user requests (pennant.io/promote, pennant.io/abort annotations) the controller has
+// acted on or dismissed (status.handledRequests, a Pennant addition).
+struct HandledRequests {
+  std::string promote;
+  std::string abort;
+  bool operator==(const HandledRequests&) const = default;
+};
+
 struct CanaryStatus {
   std::string phase;
   int64_t failedChecks = 0;
@@ -106,6 +114,7 @@ struct CanaryStatus {
   std::string previousSessionAffinityCookie;
   Json trackedConfigs = Json::object();
   Json conditions = Json::array();
+  HandledRequests handledRequests;
 };
 
 struct Canary {

@@ -100,6 +100,7 @@ StatusOr<ReconcileResult> Reconciler::rejectInvalid(const Json& manifest, std::s
 analysis::Observed Reconciler::observe(const api::Canary& canary, const Json& target, router::Router& router) {
   analysis::Observed obs;
   obs.now = deps_.clock->now();
+  obs.requests = analysis::readUserRequests(canary.metadata);
   obs.targetRevision = workload::podTemplateHash(target);
   WorkloadSync workloads(*deps_.client, *deps_.store, canary);
   auto tracked = workloads.trackedConfigs(target);
@@ -147,7 +148,9 @@ StatusOr<ReconcileResult> Reconciler::reconcileValid(const Json& manifest, api::
 
   analysis::Observations obs;
   static_cast<analysis::Observed&>(obs) = observe(canary, *target, router);
-  if (auto wait = untilNextStep(key, canary, obs); wait.count() > 0) {
+  // A pennant promote/abort request is acted on at once, not at the next analysis interval.
+  const bool requested = analysis::anyPending(obs.requests, canary.status);
+  if (auto wait = untilNextStep(key, canary, obs); wait.count() > 0 && !requested) {
     return ReconcileResult{wait, canary.status.phase};
   }
   StageRunner stages(canary, *deps_.store, *deps_.http, deps_.analysis);

@@ -34,6 +34,12 @@ Json statusToJson(const api::CanaryStatus& status, const Json& existing) {
     out.erase("trackedConfigs");
   }
   out["conditions"] = status.conditions.is_array() ? status.conditions : Json::array();
+  if (!status.handledRequests.promote.empty() || !status.handledRequests.abort.empty()) {
+    Json handled = Json::object();
+    setString(handled, "promote", status.handledRequests.promote);
+    setString(handled, "abort", status.handledRequests.abort);
+    out["handledRequests"] = handled;
+  }
   return out;
 }
 
