@@ -64,6 +64,8 @@ Analysis parseAnalysis(FieldReader r) {
   a.metrics = r.array("metrics").value_or(Json::array());
   a.webhooks = r.array("webhooks").value_or(Json::array());
   a.alerts = r.array("alerts").value_or(Json::array());
+  a.primaryReadyThreshold = r.integer("primaryReadyThreshold").value_or(100);
+  a.canaryReadyThreshold = r.integer("canaryReadyThreshold").value_or(100);
   if (r.has("sessionAffinity")) a.sessionAffinity = parseSessionAffinity(r.child("sessionAffinity"));
   return a;
 }
@@ -91,6 +93,17 @@ CanaryService parseService(FieldReader r, Problems& problems) {
   FieldReader apex = r.child("apex");
   s.apexLabels = apex.object("labels").value_or(Json::object());
   s.apexAnnotations = apex.object("annotations").value_or(Json::object());
+  FieldReader primary = r.child("primary");
+  s.primaryLabels = primary.object("labels").value_or(Json::object());
+  s.primaryAnnotations = primary.object("annotations").value_or(Json::object());
+  FieldReader canary = r.child("canary");
+  s.canaryLabels = canary.object("labels").value_or(Json::object());
+  s.canaryAnnotations = canary.object("annotations").value_or(Json::object());
+  FieldReader unmanaged = r.child("unmanagedMetadata");
+  s.unmanagedLabels = unmanaged.stringList("labels");
+  s.unmanagedAnnotations = unmanaged.stringList("annotations");
+  s.headless = r.boolean("headless").value_or(false);
+  s.trafficDistribution = r.string("trafficDistribution").value_or("");
   return s;
 }
 

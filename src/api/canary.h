@@ -68,6 +68,9 @@ struct Analysis {
   Json webhooks = Json::array();
   Json alerts = Json::array();
   std::optional<SessionAffinity> sessionAffinity;
+  // Share (%) of the updated replicas that must be available for the Deployment to count as ready.
+  int64_t primaryReadyThreshold = 100;
+  int64_t canaryReadyThreshold = 100;
 };
 
 struct CanaryService {
@@ -91,6 +94,16 @@ struct CanaryService {
   std::string backendTimeout;
   Json apexLabels = Json::object();
   Json apexAnnotations = Json::object();
+  // service.primary / service.canary: metadata of `<apex>-primary` and `<apex>-canary`.
+  Json primaryLabels = Json::object();
+  Json primaryAnnotations = Json::object();
+  Json canaryLabels = Json::object();
+  Json canaryAnnotations = Json::object();
+  // service.unmanagedMetadata: keys others may set on the generated Services and Pennant keeps.
+  std::vector<std::string> unmanagedLabels;
+  std::vector<std::string> unmanagedAnnotations;
+  bool headless = false;            // clusterIP: None on the generated Services
+  std::string trafficDistribution;  // copied to the generated Services when set
 };
 
 // Ids of the user requests (pennant.io/promote, pennant.io/abort annotations) the controller has

@@ -129,6 +129,8 @@ void validateWeights(const Canary& c, Problems& out) {
   checkPercent(out, "spec.analysis.maxWeight", a.maxWeight);
   checkPercent(out, "spec.analysis.stepWeightPromotion", a.stepWeightPromotion);
   checkPercent(out, "spec.analysis.mirrorWeight", a.mirrorWeight);
+  checkPercent(out, "spec.analysis.primaryReadyThreshold", a.primaryReadyThreshold);
+  checkPercent(out, "spec.analysis.canaryReadyThreshold", a.canaryReadyThreshold);
   if (c.strategy() == Strategy::kCanary && a.stepWeights.empty() && a.stepWeight.has_value() && *a.stepWeight == 0) {
     out.push_back({"spec.analysis.stepWeight",
                    "must be greater than 0 for a canary analysis (or set stepWeights or iterations)"});
@@ -249,6 +251,13 @@ Problems validateCanary(const Canary& c) {
   }
   if (c.service.port < 1 || c.service.port > 65535) {
     out.push_back({"spec.service.port", "is required and must be between 1 and 65535"});
+  }
+  if (!c.autoscalerRef.is_null()) {
+    // Only HPAs are mirrored for the primary; a KEDA ScaledObject would silently be ignored.
+    if (stringAt(c.autoscalerRef, {"name"}).empty()) out.push_back({"spec.autoscalerRef.name", "is required"});
+    if (std::string kind = stringAt(c.autoscalerRef, {"kind"}); kind != "HorizontalPodAutoscaler") {
+      out.push_back({"spec.autoscalerRef.kind", "must be HorizontalPodAutoscaler, got \"" + kind + "\""});
+    }
   }
   validateRouteChoice(c, out);
   validateParentsAndHosts(c, out);

@@ -21,11 +21,22 @@ TEST(ParseCanary, AppliesFlaggerDefaults) {
   EXPECT_EQ(c->analysis.threshold, 1);
   EXPECT_EQ(c->analysis.intervalSeconds, 60);
   EXPECT_EQ(c->progressDeadlineSeconds, 600);
+  EXPECT_EQ(c->analysis.primaryReadyThreshold, 100);
+  EXPECT_EQ(c->analysis.canaryReadyThreshold, 100);
   EXPECT_EQ(c->service.routeKind, kHttpRouteKind);
   EXPECT_TRUE(c->service.routeRules.is_null());
   EXPECT_EQ(c->service.gatewayRefs[0]["group"], "gateway.networking.k8s.io");
   EXPECT_EQ(c->service.gatewayRefs[0]["kind"], "Gateway");
   EXPECT_EQ(c->service.gatewayRefs[0]["namespace"], "istio-ingress");
+}
+
+TEST(ParseCanary, ReadyThresholds) {
+  Json m = httpCanaryManifest();
+  m["spec"]["analysis"]["primaryReadyThreshold"] = 50;
+  m["spec"]["analysis"]["canaryReadyThreshold"] = 75;
+  Canary c = testing::canaryFrom(m);
+  EXPECT_EQ(c.analysis.primaryReadyThreshold, 50);
+  EXPECT_EQ(c.analysis.canaryReadyThreshold, 75);
 }
 
 TEST(ParseCanary, GeneratedNamesFollowFlagger) {
