@@ -65,11 +65,11 @@ StatusOr<AlertProvider> parseAlertProvider(const Json& manifest) {
   p.address = spec.string("address").value_or("");
   p.proxy = spec.string("proxy").value_or("");
   p.secretRefName = spec.child("secretRef").string("name").value_or("");
-  static const std::vector<std::string> kTypes = {"slack", "msteams", "discord", "rocket", "gchat"};
+  static const std::vector<std::string> kTypes = {"slack", "msteams", "discord", "rocket", "gchat", "generic"};
   if (p.type.empty())
     problems.push_back({"spec.type", "is required"});
   else if (std::find(kTypes.begin(), kTypes.end(), p.type) == kTypes.end()) {
-    problems.push_back({"spec.type", "must be one of slack, msteams, discord, rocket, gchat"});
+    problems.push_back({"spec.type", "must be one of slack, msteams, discord, rocket, gchat, generic"});
   }
   if (p.address.empty() && p.secretRefName.empty()) {
     problems.push_back({"spec.address", "address or secretRef is required"});

@@ -32,10 +32,11 @@ Status ActionExecutor::execute(const analysis::Action& action) {
           [&](const analysis::ScaleCanaryToZero&) { return ctx_.workloads.scale(ctx_.canary.targetRef.name, 0); },
           [&](const analysis::PromotePrimary&) { return ctx_.workloads.promote(); },
           [&](const analysis::Autoscaler& a) -> Status {
-            // HPA mirroring is built (router/kubernetes/hpa_mirror.h) but not wired yet.
-            spdlog::warn("canary {}/{}: autoscaler action {} not performed (autoscalerRef not supported yet)",
-                         ctx_.canary.namespace_, ctx_.canary.name, static_cast<int>(a.op));
-            return absl::OkStatus();
+            // An HPA needs no pausing: it leaves a Deployment at zero replicas alone (Flagger's
+            // HPAReconciler does nothing either); only the primary's mirror is written.
+            if (a.op != analysis::ScalerOp::kReconcilePrimary) return absl::OkStatus();
+            const std::string& phase = ctx_.canary.status.phase;
+            return ctx_.workloads.reconcilePrimaryHpa(phase.empty() || phase == "Initializing");
           },
           [&](const analysis::RunWebhooks& a) -> Status {
             for (const auto& r : ctx_.stages.runHooks(a.type, a.phase)) {

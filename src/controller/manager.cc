@@ -100,6 +100,7 @@ void Manager::buildInformers() {
   watch(res::services(), [this](const Json& s) { enqueueForService(s); });
   watch(res::httpRoutes(), [this](const Json& r) { enqueueForRoute(r); });
   watch(res::grpcRoutes(), [this](const Json& r) { enqueueForRoute(r); });
+  watch(res::hpas(), [this](const Json& h) { enqueueForAutoscaler(h); });
   // Templates and providers may live in another namespace: any change looks at every Canary.
   auto all = [this](const Json&) { enqueueCanaries("", [](const Json&) { return true; }); };
   watch(res::metricTemplates(), all);
@@ -140,6 +141,14 @@ void Manager::enqueueForService(const Json& service) {
   enqueueCanaries(stringAt(service, {"metadata", "namespace"}), [&](const Json& c) {
     const std::string apex = apexOf(c);
     return name == apex || name == apex + "-primary" || name == apex + "-canary";
+  });
+}
+
+void Manager::enqueueForAutoscaler(const Json& hpa) {
+  const std::string name = stringAt(hpa, {"metadata", "name"});
+  enqueueCanaries(stringAt(hpa, {"metadata", "namespace"}), [&](const Json& c) {
+    const std::string ref = stringAt(c, {"spec", "autoscalerRef", "name"});
+    return !ref.empty() && (name == ref || name == ref + "-primary");
   });
 }
 

@@ -67,6 +67,7 @@ class Manager {
   void enqueueForConfig(const Json& config, bool secret);
   void enqueueForService(const Json& service);
   void enqueueForRoute(const Json& route);
+  void enqueueForAutoscaler(const Json& hpa);
   Status process(const std::string& key);
   void lead();  // runs the workers until stop
   void updateTotals();

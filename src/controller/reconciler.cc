@@ -108,9 +108,11 @@ analysis::Observed Reconciler::observe(const api::Canary& canary, const Json& ta
   obs.configsChanged = workload::haveConfigsChanged(tracked, &canary.status.trackedConfigs);
   const std::chrono::seconds deadline{canary.progressDeadlineSeconds};
   if (auto primary = deps_.store->get(deployments(), canary.namespace_, workload::primaryName(canary.targetRef.name))) {
-    obs.primary = workload::deploymentReadiness(*primary, 100, deadline, obs.now);
+    obs.primary = workload::deploymentReadiness(*primary, static_cast<int>(canary.analysis.primaryReadyThreshold),
+                                                  deadline, obs.now);
   }
-  obs.canary = workload::deploymentReadiness(target, 100, deadline, obs.now);
+  obs.canary = workload::deploymentReadiness(target, static_cast<int>(canary.analysis.canaryReadyThreshold), deadline,
+                                             obs.now);
   const std::string& phase = canary.status.phase;
   if (phase.empty() || phase == "Initializing") return obs;  // no route is trusted before initialisation
   auto weights = router.getRoutes(canary);
@@ -155,6 +157,9 @@ StatusOr<ReconcileResult> Reconciler::reconcileValid(const Json& manifest, api::
   }
   StageRunner stages(canary, *deps_.store, *deps_.http, deps_.analysis);
   stages.run(analysis::plan(canary, canary.status, obs), obs);
+  if (deps_.metrics) {
+    for (const auto& [metric, value] : stages.measuredValues()) deps_.metrics->setMetricAnalysis(canary, metric, value);
+  }
   for (const auto& check : obs.checks) {
     if (!check.passed) deps_.events->record(manifest, true, kSyncedReason, check.message);
   }

@@ -130,7 +130,9 @@ analysis::CheckVerdict StageRunner::runCheck(const Json& metric) {
   model.ingress = canary_.targetRef.name;
   model.route = canary_.routeRef ? canary_.routeRef->name : canary_.targetRef.name;
   auto result = metrics::evaluateMetric(entry->spec, model, templateQuery, options_.builtin, **made);
-  return {result.metricName.empty() ? name : result.metricName, result.passed(), result.message};
+  const std::string metricName = result.metricName.empty() ? name : result.metricName;
+  if (result.value) measured_.emplace_back(metricName, *result.value);
+  return {metricName, result.passed(), result.message};
 }
 
 void StageRunner::sendEventHooks(const analysis::RecordEvent& event, int64_t unixMillis) {

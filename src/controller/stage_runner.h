@@ -3,6 +3,7 @@
 // their results to step() through Observations. Also the notifications the actions ask for:
 // fire-and-forget hooks, `event` hooks and alerts through AlertProviders.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analysis/actions.h"
@@ -43,6 +44,10 @@ class StageRunner {
   // never the secret.
   Status sendAlert(const analysis::SendAlert& alert);
 
+  // metric name -> the value its last check this tick measured (flagger_canary_metric_analysis);
+  // checks that measured nothing (no values, query error, guard held) are absent.
+  const std::vector<std::pair<std::string, double>>& measuredValues() const { return measured_; }
+
  private:
   analysis::CheckVerdict runCheck(const Json& metric);
 
@@ -50,6 +55,7 @@ class StageRunner {
   const ObjectStore& store_;
   http::Client& http_;
   const AnalysisOptions& options_;
+  std::vector<std::pair<std::string, double>> measured_;
 };
 
 }  // namespace pennant::controller

@@ -4,6 +4,7 @@
 
 #include "kube/errors.h"
 #include "kube/resource.h"
+#include "router/kubernetes/hpa_mirror.h"
 #include "router/kubernetes/services.h"
 #include "workload/config_refs.h"
 #include "workload/metadata.h"
@@ -14,6 +15,7 @@ namespace {
 
 using kube::resources::configMaps;
 using kube::resources::deployments;
+using kube::resources::hpas;
 using kube::resources::secrets;
 using kube::resources::services;
 
@@ -26,6 +28,12 @@ std::map<std::string, std::string> toStringMap(const Json& labels) {
     if (v.is_string()) out[k] = v.get<std::string>();
   }
   return out;
+}
+
+std::optional<int> intField(const Json& object, std::initializer_list<std::string_view> path) {
+  const Json* value = findPath(object, path);
+  if (!value || !value->is_number_integer()) return std::nullopt;
+  return value->get<int>();
 }
 
 Status ignoreAlreadyExists(const Status& s) { return kube::isAlreadyExists(s) ? absl::OkStatus() : s; }
@@ -112,6 +120,14 @@ Status WorkloadSync::ensureServices(const Json& target) {
   spec.selectorValue = selector.value;
   spec.apexMetadata.labels = toStringMap(canary_.service.apexLabels);
   spec.apexMetadata.annotations = toStringMap(canary_.service.apexAnnotations);
+  spec.primaryMetadata.labels = toStringMap(canary_.service.primaryLabels);
+  spec.primaryMetadata.annotations = toStringMap(canary_.service.primaryAnnotations);
+  spec.canaryMetadata.labels = toStringMap(canary_.service.canaryLabels);
+  spec.canaryMetadata.annotations = toStringMap(canary_.service.canaryAnnotations);
+  spec.unmanagedLabels = canary_.service.unmanagedLabels;
+  spec.unmanagedAnnotations = canary_.service.unmanagedAnnotations;
+  spec.headless = canary_.service.headless;
+  spec.trafficDistribution = canary_.service.trafficDistribution;
   spec.owner = ownerOf(canary_);
   using router::kubernetes::ServiceRole;
   for (ServiceRole role : {ServiceRole::kApex, ServiceRole::kPrimary, ServiceRole::kCanary}) {
@@ -189,6 +205,37 @@ Status WorkloadSync::revertApexService() {
   PENNANT_ASSIGN_OR_RETURN(workload::SelectorLabel selector, workload::selectorLabel(*target));
   Json patch = {{"spec", {{"selector", {{selector.key, selector.value}}}}}};
   return client_.patch(services(), canary_.namespace_, canary_.apexName(), kube::PatchType::kMerge, patch).status();
+}
+
+}  // namespace pennant::controller
+
+namespace pennant::controller {
+
+Status WorkloadSync::reconcilePrimaryHpa(bool init) {
+  const std::string hpaName = stringAt(canary_.autoscalerRef, {"name"});
+  auto targetHpa = store_.get(hpas(), canary_.namespace_, hpaName);
+  if (!targetHpa) {
+    return absl::NotFoundError("HorizontalPodAutoscaler " + hpaName + "." + canary_.namespace_ + " not found");
+  }
+  router::kubernetes::HpaMirrorSpec spec;
+  spec.primaryDeployment = workload::primaryName(canary_.targetRef.name);
+  spec.primaryMinReplicas = intField(canary_.autoscalerRef, {"primaryScalerReplicas", "minReplicas"});
+  spec.primaryMaxReplicas = intField(canary_.autoscalerRef, {"primaryScalerReplicas", "maxReplicas"});
+  spec.owner = ownerOf(canary_);
+  Json desired = router::kubernetes::desiredPrimaryHpa(*targetHpa, spec);
+  const std::string primaryHpa = hpaName + "-primary";
+  auto existing = store_.get(hpas(), canary_.namespace_, primaryHpa);
+  if (!existing) {
+    auto created = client_.create(hpas(), canary_.namespace_, desired);
+    return annotate(ignoreAlreadyExists(created.status()), "create HorizontalPodAutoscaler " + primaryHpa);
+  }
+  if (init) return absl::OkStatus();
+  auto update = router::kubernetes::primaryHpaUpdate(*existing, desired);
+  if (!update) return absl::OkStatus();
+  Status updated = client_.update(hpas(), canary_.namespace_, *update).status();
+  // A conflict means the cache was behind our own last write: the next reconcile compares again.
+  if (kube::isConflict(updated)) return absl::OkStatus();
+  return annotate(updated, "update HorizontalPodAutoscaler " + primaryHpa);
 }
 
 }  // namespace pennant::controller

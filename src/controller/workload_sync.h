@@ -40,6 +40,9 @@ class WorkloadSync {
   Status revertTarget();
   // revertOnDeletion: the apex Service selects the target's pods again.
   Status revertApexService();
+  // autoscalerRef: creates `<hpa>-primary` (scaling `<target>-primary`) from the target's HPA;
+  // outside initialisation (`init` false) also brings an existing one up to date, as Flagger does.
+  Status reconcilePrimaryHpa(bool init);
 
  private:
   Status ensureConfigCopies(const std::map<std::string, std::string>& tracked);

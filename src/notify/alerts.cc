@@ -47,6 +47,28 @@ Json gchatBody(std::string_view author, std::string_view message, const std::vec
                                   {"sections", sections}}})}};
 }
 
+// Pennant's own `generic` provider: the alert as plain JSON for any receiver (no chat layout).
+Json genericBody(std::string_view workload, std::string_view ns, std::string_view message,
+                 const std::vector<Field>& fields, Severity s) {
+  Json fieldMap = Json::object();
+  for (const auto& f : fields) fieldMap[f.name] = f.value;
+  return {{"name", workload},     {"namespace", ns},   {"message", message},
+          {"severity", severityName(s)}, {"fields", fieldMap}};
+}
+
+// The address read from a Secret (and a token) is itself a credential: errors must not carry it.
+Status redacted(const Status& s, const AlertTarget& t) {
+  if (s.ok() || !t.fromSecret) return s;
+  std::string message(s.message());
+  for (const std::string* secret : {&t.url, &t.token}) {
+    if (secret->empty()) continue;
+    for (size_t at = message.find(*secret); at != std::string::npos; at = message.find(*secret, at)) {
+      message.replace(at, secret->size(), "<address from secret>");
+    }
+  }
+  return Status(s.code(), message);
+}
+
 bool looksLikeUrl(std::string_view url) {
   return url.starts_with("http://") || url.starts_with("https://");
 }
@@ -145,6 +167,7 @@ StatusOr<AlertTarget> resolveAlertTarget(const api::AlertProvider& provider, con
     }
     t.url = address->get<std::string>();
     t.token = stringAt(*secretData, {"token"});
+    t.fromSecret = true;
   }
   if (!provider.username.empty()) t.username = provider.username;
   if (!provider.channel.empty()) t.channel = provider.channel;
@@ -154,6 +177,7 @@ StatusOr<AlertTarget> resolveAlertTarget(const api::AlertProvider& provider, con
 StatusOr<Json> alertBody(const AlertTarget& target, std::string_view workload, std::string_view ns,
                          std::string_view message, const std::vector<Field>& fields, Severity severity) {
   if (!looksLikeUrl(target.url)) {
+    if (target.fromSecret) return absl::InvalidArgumentError("invalid " + target.type + " hook URL in the secret");
     return absl::InvalidArgumentError("invalid " + target.type + " hook URL \"" + target.url + "\"");
   }
   std::string author = std::string(workload) + "." + std::string(ns);
@@ -164,6 +188,7 @@ StatusOr<Json> alertBody(const AlertTarget& target, std::string_view workload, s
   if (target.type == "rocket") return slackLikeBody(target, author, message, fields, error ? "#FF0000" : "#0076D7");
   if (target.type == "msteams") return teamsBody(author, message, fields, severity);
   if (target.type == "gchat") return gchatBody(author, message, fields);
+  if (target.type == "generic") return genericBody(workload, ns, message, fields, severity);
   return absl::InvalidArgumentError("alert provider type \"" + target.type + "\" is not supported");
 }
 
@@ -174,8 +199,11 @@ std::string alertUrl(const AlertTarget& target) {
   return target.url;
 }
 
-Status postAlert(http::Client& client, const AlertTarget& target, std::string_view workload, std::string_view ns,
-                 std::string_view message, const std::vector<Field>& fields, Severity severity) {
+namespace {
+
+Status postAlertUnredacted(http::Client& client, const AlertTarget& target, std::string_view workload,
+                           std::string_view ns, std::string_view message, const std::vector<Field>& fields,
+                           Severity severity) {
   PENNANT_ASSIGN_OR_RETURN(Json body, alertBody(target, workload, ns, message, fields, severity));
   http::Request request;
   request.method = "POST";
@@ -191,6 +219,13 @@ Status postAlert(http::Client& client, const AlertTarget& target, std::string_vi
                                   std::to_string(response->status) + ": " + response->body.substr(0, 512));
   }
   return absl::OkStatus();
+}
+
+}  // namespace
+
+Status postAlert(http::Client& client, const AlertTarget& target, std::string_view workload, std::string_view ns,
+                 std::string_view message, const std::vector<Field>& fields, Severity severity) {
+  return redacted(postAlertUnredacted(client, target, workload, ns, message, fields, severity), target);
 }
 
 }  // namespace pennant::notify

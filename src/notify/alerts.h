@@ -1,6 +1,6 @@
 #pragma once
-// Alerts through AlertProviders (slack, msteams, discord, rocket, gchat) with Flagger's message
-// formats and severity filtering. Choosing and formatting are pure; postAlert() is the I/O.
+// Alerts through AlertProviders (slack, msteams, discord, rocket, gchat with Flagger's message
+// formats; Pennant's `generic`: plain JSON) and severity filtering. Choosing and formatting are pure; postAlert() is the I/O.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,9 +48,10 @@ std::vector<Field> alertFields(const api::Canary& canary, std::string_view clust
 
 // Where and how to post: an AlertProvider with its secret resolved.
 struct AlertTarget {
-  std::string type;  // slack | msteams | discord | rocket | gchat
+  std::string type;  // slack | msteams | discord | rocket | gchat | generic
   std::string url;
   std::string token;  // slack only: sent as a bearer token
+  bool fromSecret = false;  // url/token came from the Secret: never put them in an error or a log
   std::string username = "flagger";
   std::string channel = "general";
 };
@@ -66,7 +67,8 @@ StatusOr<Json> alertBody(const AlertTarget& target, std::string_view workload, s
 // The URL the body goes to (discord hooks get Flagger's "/slack" suffix).
 std::string alertUrl(const AlertTarget& target);
 
-// POSTs the alert; only 2xx is success, the body of a failure is in the message.
+// POSTs the alert; only 2xx is success, the body of a failure is in the message. An address or
+// token read from the Secret never appears in the returned error.
 Status postAlert(http::Client& client, const AlertTarget& target, std::string_view workload, std::string_view ns,
                  std::string_view message, const std::vector<Field>& fields, Severity severity);
 

@@ -9,6 +9,7 @@ namespace pennant::notify {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::TestResponse;
 
 api::Canary canaryWith(const Json& analysis) {
@@ -83,6 +84,8 @@ TEST(ResolveAlertTarget, SecretAddressAndDefaults) {
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->url, "https://hooks.example/secret");
   EXPECT_EQ(s->token, "xoxb");
+  EXPECT_TRUE(s->fromSecret);
+  EXPECT_FALSE(t->fromSecret);
   Json empty = Json::object();
   auto missing = resolveAlertTarget(p, &empty);
   ASSERT_FALSE(missing.ok());
@@ -131,6 +134,35 @@ TEST(PostAlert, PostsToTheServerAndReportsBadAnswers) {
   auto bad = postAlert(*client, t, "podinfo", "test", "hello", {}, Severity::kInfo);
   ASSERT_FALSE(bad.ok());
   EXPECT_THAT(std::string(bad.message()), HasSubstr("bad response 404: no_service"));
+}
+
+TEST(AlertBody, GenericIsPlainJson) {
+  auto body = alertBody({.type = "generic", .url = "https://alerts.example/in"}, "podinfo", "test", "Canary failed",
+                        {{"Target", "Deployment/podinfo.test"}}, Severity::kError);
+  ASSERT_TRUE(body.ok()) << body.status();
+  EXPECT_EQ(*body, Json::parse(R"({"name": "podinfo", "namespace": "test", "message": "Canary failed",
+                                   "severity": "error", "fields": {"Target": "Deployment/podinfo.test"}})"));
+}
+
+TEST(PostAlert, AnAddressFromTheSecretNeverAppearsInAnError) {
+  auto client = http::makeCurlClient();
+  // Port 1 on loopback refuses the connection; curl's error names the URL.
+  AlertTarget inline_{.type = "generic", .url = "http://127.0.0.1:1/hooks/T0KEN-123"};
+  auto plain = postAlert(*client, inline_, "podinfo", "test", "m", {}, Severity::kInfo);
+  ASSERT_FALSE(plain.ok());
+  EXPECT_THAT(std::string(plain.message()), HasSubstr("T0KEN-123"));  // spec.address is not a secret
+
+  AlertTarget secret = inline_;
+  secret.fromSecret = true;
+  auto hidden = postAlert(*client, secret, "podinfo", "test", "m", {}, Severity::kInfo);
+  ASSERT_FALSE(hidden.ok());
+  EXPECT_THAT(std::string(hidden.message()), Not(HasSubstr("T0KEN-123")));
+  EXPECT_THAT(std::string(hidden.message()), HasSubstr("<address from secret>"));
+
+  secret.url = "T0KEN-123";  // not even a URL
+  auto malformed = postAlert(*client, secret, "podinfo", "test", "m", {}, Severity::kInfo);
+  ASSERT_FALSE(malformed.ok());
+  EXPECT_THAT(std::string(malformed.message()), Not(HasSubstr("T0KEN-123")));
 }
 
 }  // namespace
