@@ -1,11 +1,12 @@
 #include "kube/informer.h"
 
+#include <optional>
 #include <utility>
+
+#include "kube/packed_object.h"
 
 namespace pennant::kube {
 namespace {
-
-std::string resourceVersionOf(const ObjectPtr& object) { return stringAt(*object, {"metadata", "resourceVersion"}); }
 
 ReflectorOptions reflectorOptions(const InformerOptions& o) {
   ReflectorOptions r;
@@ -52,28 +53,35 @@ std::string Informer::keyOf(const Json& object) {
 ObjectPtr Informer::get(std::string_view ns, std::string_view name) const { return getByKey(keyOf(ns, name)); }
 
 ObjectPtr Informer::getByKey(const std::string& key) const {
-  std::shared_lock lock(cacheMu_);
-  auto it = cache_.find(key);
-  return it == cache_.end() ? nullptr : it->second;
+  Entry copy;
+  {
+    std::shared_lock lock(cacheMu_);
+    auto it = cache_.find(key);
+    if (it == cache_.end()) return nullptr;
+    if (it->second.tree) return it->second.tree;
+    copy.packed = it->second.packed;  // unpack outside the lock
+  }
+  return materialize(copy);
 }
 
-std::vector<ObjectPtr> Informer::list() const {
-  std::shared_lock lock(cacheMu_);
-  std::vector<ObjectPtr> out;
-  out.reserve(cache_.size());
-  for (const auto& [key, object] : cache_) out.push_back(object);
-  return out;
-}
+std::vector<ObjectPtr> Informer::list() const { return list(""); }
 
 std::vector<ObjectPtr> Informer::list(std::string_view ns) const {
-  if (ns.empty()) return list();
-  const std::string prefix = std::string(ns) + "/";
-  std::shared_lock lock(cacheMu_);
+  const std::string prefix = ns.empty() ? "" : std::string(ns) + "/";
   std::vector<ObjectPtr> out;
-  // Keys sort by namespace first, so one namespace is one contiguous range.
-  for (auto it = cache_.lower_bound(prefix); it != cache_.end() && it->first.starts_with(prefix); ++it) {
-    out.push_back(it->second);
+  std::vector<std::string> packed;
+  {
+    std::shared_lock lock(cacheMu_);
+    // Keys sort by namespace first, so one namespace is one contiguous range.
+    for (auto it = cache_.lower_bound(prefix); it != cache_.end() && it->first.starts_with(prefix); ++it) {
+      if (it->second.tree) {
+        out.push_back(it->second.tree);
+      } else {
+        packed.push_back(it->second.packed);
+      }
+    }
   }
+  for (const std::string& bytes : packed) out.push_back(materialize(Entry{nullptr, bytes, ""}));
   return out;
 }
 
@@ -82,10 +90,25 @@ size_t Informer::size() const {
   return cache_.size();
 }
 
-ObjectPtr Informer::freeze(Json object) const {
-  if (options_.dropManagedFields && object.contains("metadata") && object["metadata"].is_object()) {
-    object["metadata"].erase("managedFields");
+Informer::Entry Informer::freeze(Json object, ObjectPtr* view) const {
+  if (options_.dropManagedFields) dropManagedFields(object);
+  if (options_.transform) options_.transform(object);
+  Entry entry;
+  entry.resourceVersion = stringAt(object, {"metadata", "resourceVersion"});
+  if (options_.storage == CacheStorage::kPacked) {
+    entry.packed = packObject(object);
+    if (view != nullptr) *view = std::make_shared<const Json>(std::move(object));
+  } else {
+    entry.tree = std::make_shared<const Json>(std::move(object));
+    if (view != nullptr) *view = entry.tree;
   }
+  return entry;
+}
+
+ObjectPtr Informer::materialize(const Entry& entry) const {
+  if (entry.tree) return entry.tree;
+  Json object = unpackObject(entry.packed);
+  if (object.is_discarded()) return nullptr;
   return std::make_shared<const Json>(std::move(object));
 }
 
@@ -99,31 +122,37 @@ void Informer::addHandlers(EventHandlers handlers) {
 
 void Informer::replace(std::vector<Json> items, const std::string& /*resourceVersion*/) {
   std::lock_guard dispatch(handlersMu_);
-  std::map<std::string, ObjectPtr, std::less<>> fresh;
+  std::map<std::string, Entry, std::less<>> fresh;
+  std::map<std::string, ObjectPtr, std::less<>> views;  // what handlers see, for this call only
   for (Json& item : items) {
     std::string key = keyOf(item);
-    fresh.emplace(std::move(key), freeze(std::move(item)));
+    ObjectPtr view;
+    Entry entry = freeze(std::move(item), &view);
+    views.emplace(key, std::move(view));
+    fresh.emplace(std::move(key), std::move(entry));
   }
+  items.clear();
   std::vector<ObjectPtr> added;
   std::vector<std::pair<ObjectPtr, ObjectPtr>> updated;
   std::vector<ObjectPtr> deleted;
   {
     std::unique_lock lock(cacheMu_);
-    for (auto& [key, object] : fresh) {
+    for (auto& [key, entry] : fresh) {
       auto old = cache_.find(key);
       if (old == cache_.end()) {
-        added.push_back(object);
-      } else if (resourceVersionOf(old->second) != resourceVersionOf(object)) {
-        updated.emplace_back(old->second, object);
+        added.push_back(views[key]);
+      } else if (old->second.resourceVersion != entry.resourceVersion) {
+        updated.emplace_back(materialize(old->second), views[key]);
       } else {
-        object = old->second;  // unchanged: keep the pointer readers may already hold
+        entry = std::move(old->second);  // unchanged: keep the pointer readers may already hold
       }
     }
-    for (const auto& [key, object] : cache_) {
-      if (!fresh.contains(key)) deleted.push_back(object);
+    for (const auto& [key, entry] : cache_) {
+      if (!fresh.contains(key)) deleted.push_back(materialize(entry));
     }
     cache_.swap(fresh);
   }
+  views.clear();
   for (const EventHandlers& h : handlers_) {
     if (h.onDelete) for (const ObjectPtr& o : deleted) h.onDelete(o);
     if (h.onAdd) for (const ObjectPtr& o : added) h.onAdd(o);
@@ -139,20 +168,22 @@ void Informer::replace(std::vector<Json> items, const std::string& /*resourceVer
 void Informer::apply(WatchEvent::Type type, Json object) {
   std::lock_guard dispatch(handlersMu_);
   std::string key = keyOf(object);
-  ObjectPtr before;
-  ObjectPtr after;
+  ObjectPtr after;  // for a delete: the final state the server sent
+  Entry entry = freeze(std::move(object), &after);  // packing happens outside the lock
+  std::optional<Entry> old;
   {
     std::unique_lock lock(cacheMu_);
     auto it = cache_.find(key);
-    if (it != cache_.end()) before = it->second;
+    if (it != cache_.end()) old = std::move(it->second);
     if (type == WatchEvent::Type::kDeleted) {
       if (it != cache_.end()) cache_.erase(it);
-      after = freeze(std::move(object));  // the final state the server sent
+    } else if (it != cache_.end()) {
+      it->second = std::move(entry);
     } else {
-      after = freeze(std::move(object));
-      cache_.insert_or_assign(std::move(key), after);
+      cache_.emplace(std::move(key), std::move(entry));
     }
   }
+  ObjectPtr before = old ? materialize(*old) : nullptr;
   for (const EventHandlers& h : handlers_) {
     if (type == WatchEvent::Type::kDeleted) {
       if (h.onDelete) h.onDelete(after);

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "kube/cache_transform.h"
 #include "kube/client.h"
 #include "kube/reflector.h"
 
@@ -31,6 +32,11 @@ struct EventHandlers {
   std::function<void(const ObjectPtr& last)> onDelete;
 };
 
+// How cached objects are held. kTree: as JSON trees, shared with readers (get() returns the same
+// pointer until the object changes). kPacked: as deflated CBOR (packed_object.h), about 1/20 of
+// the tree's memory; every read unpacks a fresh copy. Handlers see the same objects either way.
+enum class CacheStorage { kTree, kPacked };
+
 struct InformerOptions {
   Resource resource;
   std::string ns;             // "" = all namespaces (or a cluster-scoped resource)
@@ -41,6 +47,10 @@ struct InformerOptions {
   std::function<double()> random;  // reconnect jitter source, for tests
   // managedFields are large and no controller logic reads them; dropping them halves the cache.
   bool dropManagedFields = true;
+  // Runs on every object before it is cached (after dropManagedFields), e.g. dropBookkeeping or
+  // a per-kind pruning of fields the controller never reads. Handlers and readers see the result.
+  CacheTransform transform;
+  CacheStorage storage = CacheStorage::kTree;
 };
 
 class Informer final : private ReflectorStore {
@@ -79,12 +89,19 @@ class Informer final : private ReflectorStore {
   void apply(WatchEvent::Type type, Json object) override;
 
  private:
-  ObjectPtr freeze(Json object) const;
+  struct Entry {
+    ObjectPtr tree;              // kTree
+    std::string packed;          // kPacked
+    std::string resourceVersion;
+  };
+  // Transforms the object and stores it; `view` receives the object handlers see.
+  Entry freeze(Json object, ObjectPtr* view) const;
+  ObjectPtr materialize(const Entry& entry) const;
 
   InformerOptions options_;
   Reflector reflector_;
   mutable std::shared_mutex cacheMu_;
-  std::map<std::string, ObjectPtr, std::less<>> cache_;
+  std::map<std::string, Entry, std::less<>> cache_;
   mutable std::mutex handlersMu_;  // also serialises dispatch against addHandlers' replay
   std::vector<EventHandlers> handlers_;
   std::atomic<bool> synced_{false};

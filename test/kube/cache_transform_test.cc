@@ -1,0 +1,110 @@
+#include "kube/cache_transform.h"
+
+#include <gtest/gtest.h>
+
+#include "fakes/fake_kube_client.h"
+#include "kube/informer.h"
+#include "kube/packed_object.h"
+
+namespace pennant::kube {
+namespace {
+
+Json applied() {
+  return Json::parse(R"({"apiVersion": "v1", "kind": "ConfigMap",
+    "metadata": {"name": "a", "namespace": "ns", "managedFields": [{"manager": "kubectl"}],
+                 "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{\"big\": 1}", "team": "x"}},
+    "data": {"k": "v"}})");
+}
+
+TEST(CacheTransform, DropBookkeepingKeepsEverythingElse) {
+  Json object = applied();
+  dropBookkeeping(object);
+  EXPECT_FALSE(object["metadata"].contains("managedFields"));
+  EXPECT_EQ(object["metadata"]["annotations"], Json({{"team", "x"}}));
+  EXPECT_EQ(object["data"], Json({{"k", "v"}}));
+  Json onlyApplied = applied();
+  onlyApplied["metadata"]["annotations"].erase("team");
+  dropBookkeeping(onlyApplied);
+  EXPECT_FALSE(onlyApplied["metadata"].contains("annotations"));  // no empty map left behind
+  Json odd = Json::parse(R"({"metadata": "not an object"})");
+  dropBookkeeping(odd);
+  EXPECT_EQ(odd["metadata"], "not an object");
+}
+
+TEST(CacheTransform, ChainRunsInOrder) {
+  Json object = applied();
+  chain({dropManagedFields, nullptr, [](Json& o) { o["data"]["seen"] = o["metadata"].contains("managedFields"); }})(
+      object);
+  EXPECT_EQ(object["data"]["seen"], false);
+}
+
+TEST(CacheTransform, InformerCachesAndHandsOutTheTransformedObject) {
+  auto fake = std::make_shared<fakes::FakeKubeClient>();
+  const Resource configMaps{"", "v1", "configmaps", true};
+  ASSERT_TRUE(fake->create(configMaps, "ns", applied()).ok());
+  InformerOptions options;
+  options.resource = configMaps;
+  options.transform = dropBookkeeping;
+  Informer informer(fake, options);
+  ObjectPtr added;
+  informer.addHandlers({[&](const ObjectPtr& o) { added = o; }, nullptr, nullptr});
+  informer.start();
+  ASSERT_TRUE(informer.waitForSync(std::chrono::seconds(10)));
+  informer.stop();
+  ObjectPtr cached = informer.get("ns", "a");
+  ASSERT_NE(cached, nullptr);
+  EXPECT_EQ(cached, added);
+  EXPECT_FALSE((*cached)["metadata"].contains("managedFields"));
+  EXPECT_EQ((*cached)["metadata"]["annotations"], Json({{"team", "x"}}));
+}
+
+TEST(PackedObject, RoundTripsAndRejectsForeignBytes) {
+  Json object = applied();
+  object["spec"] = Json::parse(R"({"n": 3, "f": 1.5, "b": true, "nul": null, "list": [1, "two", {"x": []}]})");
+  const std::string packed = packObject(object);
+  EXPECT_LT(packed.size(), object.dump().size());
+  EXPECT_EQ(unpackObject(packed), object);
+  EXPECT_TRUE(unpackObject("junk").is_discarded());
+  EXPECT_TRUE(unpackObject("").is_discarded());
+}
+
+TEST(PackedStorage, ReadsHandlersAndRelistsSeeTheSameObjectsAsTrees) {
+  auto fake = std::make_shared<fakes::FakeKubeClient>();
+  const Resource configMaps{"", "v1", "configmaps", true};
+  InformerOptions options;
+  options.resource = configMaps;
+  options.storage = CacheStorage::kPacked;
+  Informer informer(fake, options);
+  std::vector<std::string> seen;
+  informer.addHandlers({[&](const ObjectPtr& o) { seen.push_back("add " + (*o)["data"]["k"].get<std::string>()); },
+                        [&](const ObjectPtr& before, const ObjectPtr& after) {
+                          seen.push_back("update " + (*before)["data"]["k"].get<std::string>() + "->" +
+                                         (*after)["data"]["k"].get<std::string>());
+                        },
+                        [&](const ObjectPtr& o) { seen.push_back("delete " + Informer::keyOf(*o)); }});
+  Json a = applied();
+  Json b = applied();
+  b["metadata"]["name"] = "b";
+  b["metadata"]["namespace"] = "other";
+  informer.replace({a, b}, "1");
+  ASSERT_EQ(informer.size(), 2u);
+  Json stored = *informer.get("ns", "a");
+  EXPECT_FALSE(stored["metadata"].contains("managedFields"));
+  stored["metadata"]["managedFields"] = a["metadata"]["managedFields"];
+  EXPECT_EQ(stored, a);
+  ASSERT_EQ(informer.list("other").size(), 1u);
+  EXPECT_EQ((*informer.list("other")[0])["metadata"]["name"], "b");
+  EXPECT_EQ(informer.list().size(), 2u);
+  Json changed = a;
+  changed["metadata"]["resourceVersion"] = "2";
+  changed["data"]["k"] = "w";
+  informer.apply(WatchEvent::Type::kModified, changed);
+  EXPECT_EQ((*informer.get("ns", "a"))["data"]["k"], "w");
+  informer.replace({changed}, "3");  // b vanished while the watch was down; a is unchanged
+  informer.apply(WatchEvent::Type::kDeleted, changed);
+  EXPECT_EQ(informer.get("ns", "a"), nullptr);
+  EXPECT_EQ(seen, (std::vector<std::string>{"add v", "add v", "update v->w", "delete other/b", "delete ns/a"}));
+}
+
+}  // namespace
+}  // namespace pennant::kube
