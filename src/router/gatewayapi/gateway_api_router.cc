@@ -7,11 +7,18 @@
 namespace pennant::router::gatewayapi {
 
 StatusOr<WriteResult> GatewayApiRouter::setRoutes(const api::Canary& canary, const RouteState& state) {
-  return applyRoute(*client_, canary, state);
+  return applyRoute(*client_, canary, state, kMaxWriteAttempts, cache_.get());
 }
 
 StatusOr<Weights> GatewayApiRouter::getRoutes(const api::Canary& canary) {
-  PENNANT_ASSIGN_OR_RETURN(Json route, client_->get(routeResource(canary), canary.namespace_, routeName(canary)));
+  const kube::Resource resource = routeResource(canary);
+  // The cache when it holds at least our last write (the Accepted gate below still applies to it).
+  std::shared_ptr<const Json> cached = cache_ ? cache_->fresh(resource, canary.namespace_, routeName(canary)) : nullptr;
+  if (cached == nullptr) {
+    PENNANT_ASSIGN_OR_RETURN(Json read, client_->get(resource, canary.namespace_, routeName(canary)));
+    cached = std::make_shared<const Json>(std::move(read));
+  }
+  const Json& route = *cached;
   Acceptance acceptance = acceptedByParents(canary, route);
   if (!acceptance.accepted) {
     return absl::UnavailableError(stringAt(route, {"kind"}) + " " + canary.namespace_ + "/" + routeName(canary) +
@@ -23,7 +30,7 @@ StatusOr<Weights> GatewayApiRouter::getRoutes(const api::Canary& canary) {
 Status GatewayApiRouter::finalize(const api::Canary& canary) {
   // A managed route is garbage-collected through its ownerReference.
   if (!canary.routeRef) return absl::OkStatus();
-  auto result = applyRoute(*client_, canary, routeStateFor(canary, 0, "Terminating"));
+  auto result = applyRoute(*client_, canary, routeStateFor(canary, 0, "Terminating"), kMaxWriteAttempts, cache_.get());
   if (!result.ok() && kube::isNotFound(result.status())) return absl::OkStatus();
   return result.status();
 }

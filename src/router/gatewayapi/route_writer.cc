@@ -2,6 +2,7 @@
 
 #include "kube/errors.h"
 #include "router/gatewayapi/route_core.h"
+#include "router/gatewayapi/route_write_stats.h"
 
 namespace pennant::router::gatewayapi {
 
@@ -20,14 +21,20 @@ kube::Resource routeResource(const api::Canary& canary) {
 std::string routeName(const api::Canary& canary) { return canary.routeRef ? canary.routeRef->name : canary.apexName(); }
 
 StatusOr<WriteResult> applyRoute(kube::Client& client, const api::Canary& canary, const RouteState& state,
-                                 int maxAttempts) {
+                                 int maxAttempts, RouteCache* cache) {
+  const auto started = std::chrono::steady_clock::now();
   const kube::Resource resource = routeResource(canary);
   const std::string name = routeName(canary);
   Status last = absl::AbortedError("no attempt made");
   for (int attempt = 1; attempt <= maxAttempts; ++attempt) {
-    StatusOr<Json> current = client.get(resource, canary.namespace_, name);
-    if (!current.ok() && !kube::isNotFound(current.status())) return current.status();
-    const Json* existing = current.ok() ? &*current : nullptr;
+    std::shared_ptr<const Json> cached =
+        attempt == 1 && cache != nullptr ? cache->fresh(resource, canary.namespace_, name) : nullptr;
+    StatusOr<Json> current = absl::NotFoundError("");
+    if (cached == nullptr) {
+      current = client.get(resource, canary.namespace_, name);
+      if (!current.ok() && !kube::isNotFound(current.status())) return current.status();
+    }
+    const Json* existing = cached != nullptr ? cached.get() : current.ok() ? &*current : nullptr;
     if (existing == nullptr && canary.routeRef) {
       return absl::NotFoundError("spec.routeRef: " + canary.routeRef->kind + " " + canary.namespace_ + "/" + name +
                                  " does not exist (Pennant never creates a referenced route)");
@@ -39,6 +46,8 @@ StatusOr<WriteResult> applyRoute(kube::Client& client, const api::Canary& canary
     StatusOr<Json> written = existing == nullptr ? client.create(resource, canary.namespace_, desired)
                                                  : client.update(resource, canary.namespace_, desired);
     if (written.ok()) {
+      observeRouteWrite(std::chrono::steady_clock::now() - started);
+      if (cache != nullptr) cache->wrote(resource, canary.namespace_, name, *written);
       return WriteResult{existing == nullptr ? WriteAction::kCreated : WriteAction::kUpdated, *std::move(written),
                          attempt};
     }

@@ -4,6 +4,7 @@
 #include "api/canary.h"
 #include "kube/client.h"
 #include "kube/resource.h"
+#include "router/gatewayapi/route_cache.h"
 #include "router/router.h"
 
 namespace pennant::router::gatewayapi {
@@ -18,7 +19,9 @@ std::string routeName(const api::Canary& canary);
 // Creates or updates the route to `state`. Managed: created when missing, never written when
 // owned by someone else (kFailedPrecondition). routeRef: kNotFound when the route is missing.
 // A conflict (kAborted) re-reads and retries up to `maxAttempts` times, then returns kAborted.
+// With a cache, the first attempt starts from the cached route when it is fresh (no read); a
+// retry always reads the API server.
 StatusOr<WriteResult> applyRoute(kube::Client& client, const api::Canary& canary, const RouteState& state,
-                                 int maxAttempts = kMaxWriteAttempts);
+                                 int maxAttempts = kMaxWriteAttempts, RouteCache* cache = nullptr);
 
 }  // namespace pennant::router::gatewayapi
