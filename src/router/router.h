@@ -13,6 +13,9 @@
 #include "kube/client.h"
 
 namespace pennant::router {
+namespace gatewayapi {
+class RouteCache;
+}
 
 // What the route should express. Weights are percentages: primary 100-canaryWeight.
 struct RouteState {
@@ -61,7 +64,9 @@ class Router {
 using RouterPtr = std::unique_ptr<Router>;
 
 // The router for a provider ("gatewayapi:v1", "gatewayapi:v1beta1"). Any other provider is
-// kInvalidArgument: there is no silent fallback.
-StatusOr<RouterPtr> makeRouter(std::string_view provider, kube::ClientPtr client);
+// kInvalidArgument: there is no silent fallback. With `routes`, route reads come from the
+// controller's cache where it is current (router/gatewayapi/route_cache.h).
+StatusOr<RouterPtr> makeRouter(std::string_view provider, kube::ClientPtr client,
+                               std::shared_ptr<gatewayapi::RouteCache> routes = nullptr);
 
 }  // namespace pennant::router
