@@ -96,6 +96,20 @@ RequestCounts RestClient::requestCounts() const {
   return {reads_.load(), writes_.load(), watches_.load(), retries_.load()};
 }
 
+std::string requestCountsExposition(const RequestCounts& counts) {
+  std::string out =
+      "# HELP pennant_kube_requests_total API calls by the controller's client (reads: get/list; writes: "
+      "create/update/patch/delete; watch streams opened; extra attempts)\n"
+      "# TYPE pennant_kube_requests_total counter\n";
+  for (const auto& [type, value] : {std::pair<const char*, uint64_t>{"read", counts.reads},
+                                    {"write", counts.writes},
+                                    {"watch", counts.watches},
+                                    {"retry", counts.retries}}) {
+    out += concat("pennant_kube_requests_total{type=\"", type, "\"} ", std::to_string(value), "\n");
+  }
+  return out;
+}
+
 http::ClientPtr RestClient::httpClient() {
   std::lock_guard lock(httpMutex_);
   if (!options_.httpFactory || !config_.credentials) return http_;

@@ -85,6 +85,10 @@ class RestClient final : public Client {
   std::atomic<uint64_t> retries_{0};
 };
 
+// The counts in Prometheus text format, as pennant_kube_requests_total{type="read|write|watch|retry"},
+// for the controller's /metrics (the scale benchmark reads them).
+std::string requestCountsExposition(const RequestCounts& counts);
+
 // A RestClient on libcurl for `config` (its TLS options, re-built for exec-plugin certificates).
 std::shared_ptr<RestClient> makeRestClient(ClusterConfig config, RestClientOptions options = {});
 
