@@ -156,6 +156,22 @@ TEST(GrpcAbTesting, RuleBoundToAnotherMethodGetsNoAbRule) {
   EXPECT_EQ(spec["rules"][0]["name"], "del");
 }
 
+TEST(GrpcAbTesting, RuleOnAWholeServiceIsNarrowedToTheMethod) {
+  // Found by the e2e A/B scenario: a rule on helloworld.Greeter (any method) got no A/B rule.
+  Json m = abManifest("[{name: greeter, matches: [{method: {service: a.Users}}, {method: {service: a.Other}}]}]",
+                      "[{headers: {x: {exact: y}}, grpcMethod: {service: a.Users, method: Get}}]");
+  Json spec = renderSpec(m, 100, "Progressing");
+  ASSERT_EQ(spec["rules"].size(), 2u);
+  EXPECT_EQ(spec["rules"][0]["name"], "pennant-ab-greeter");
+  EXPECT_EQ(spec["rules"][0]["matches"],
+            yaml("[{method: {service: a.Users, method: Get}, headers: [{name: x, type: Exact, value: y}]}]"));
+  // A method match meets a service restriction: both conditions.
+  Json byMethod = abManifest("[{name: get, matches: [{method: {method: Get}}]}]",
+                             "[{headers: {x: {exact: y}}, grpcMethod: {service: a.Users}}]");
+  EXPECT_EQ(renderSpec(byMethod, 100, "Progressing")["rules"][0]["matches"][0]["method"],
+            yaml("{service: a.Users, method: Get}"));
+}
+
 TEST(GrpcAbTesting, AbRulesOnlyWhileTheAnalysisRuns) {
   Json m = abManifest("[{name: login, matches: [{method: {method: Login}}]}]", "[{headers: {x: {exact: y}}}]");
   struct Case {

@@ -15,6 +15,24 @@ Json methodWithDefaults(const Json& method) {
   return m;
 }
 
+// The A/B restriction intersected with the rule's own method match: a rule on a whole service
+// narrows to one of its methods; a rule bound to another service or method gets nothing (nullopt).
+// Regular expressions cannot be intersected, so they combine only when identical.
+std::optional<Json> narrowedMethod(const Json& own, const Json& restriction) {
+  if (methodWithDefaults(own) == methodWithDefaults(restriction)) return restriction;
+  if (methodWithDefaults(own)["type"] != "Exact" || methodWithDefaults(restriction)["type"] != "Exact") {
+    return std::nullopt;
+  }
+  Json out = restriction;
+  for (const char* field : {"service", "method"}) {
+    const Json* mine = findPath(own, {field});
+    if (mine == nullptr) continue;
+    if (out.contains(field) && out[field] != *mine) return std::nullopt;
+    out[field] = *mine;
+  }
+  return out;
+}
+
 bool isHeaderName(const std::string& name) {
   static const std::regex pattern("^[A-Za-z0-9!#$%&'*+\\-.^_`|~]+$");
   return !name.empty() && name.size() <= 256 && std::regex_match(name, pattern);
@@ -50,8 +68,9 @@ std::optional<Json> GrpcRouteKind::mergeMatch(const Json& ruleMatch, const Json&
   if (const Json* method = findPath(analysis, {"method"})) {
     const Json* own = findPath(ruleMatch, {"method"});
     // An A/B method restriction narrows the rule; it cannot widen a rule bound to another method.
-    if (own != nullptr && methodWithDefaults(*own) != methodWithDefaults(*method)) return std::nullopt;
-    out["method"] = *method;
+    std::optional<Json> narrowed = own != nullptr ? narrowedMethod(*own, *method) : std::optional<Json>(*method);
+    if (!narrowed) return std::nullopt;
+    out["method"] = *narrowed;
   }
   if (const Json* headers = findPath(analysis, {"headers"})) {
     out["headers"] = mergeByName(findPath(ruleMatch, {"headers"}), *headers, /*caseInsensitive=*/true);
