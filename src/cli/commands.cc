@@ -13,6 +13,8 @@ void registerCommands(CLI::App& app) {
   registerRender(app);
   registerValidate(app);
   registerController(app);
+  registerStatus(app);
+  registerRequests(app);
 }
 
 }  // namespace pennant::cli

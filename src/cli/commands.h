@@ -14,5 +14,8 @@ void registerVersion(CLI::App& app);
 void registerRender(CLI::App& app);
 void registerValidate(CLI::App& app);
 void registerController(CLI::App& app);
+void registerStatus(CLI::App& app);
+// promote, abort, pause, resume
+void registerRequests(CLI::App& app);
 
 }  // namespace pennant::cli
