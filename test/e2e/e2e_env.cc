@@ -1,0 +1,303 @@
+#include "e2e/e2e_env.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "integration/cluster_env.h"
+#include "kube/errors.h"
+
+extern char** environ;
+
+namespace pennant::e2e {
+namespace {
+
+using namespace std::chrono_literals;
+namespace res = kube::resources;
+
+std::string fixtureDir() {
+  if (const char* d = std::getenv("PENNANT_E2E_DIR"); d != nullptr && *d != '\0') return d;
+  return PENNANT_E2E_DEFAULT_DIR;
+}
+
+const kube::Resource& serviceAccounts() {
+  static const kube::Resource r{"", "v1", "serviceaccounts", true};
+  return r;
+}
+const kube::Resource& clusterRoles() {
+  static const kube::Resource r{"rbac.authorization.k8s.io", "v1", "clusterroles", false};
+  return r;
+}
+const kube::Resource& clusterRoleBindings() {
+  static const kube::Resource r{"rbac.authorization.k8s.io", "v1", "clusterrolebindings", false};
+  return r;
+}
+
+std::string roleName(const std::string& ns) { return "pennant-e2e-" + ns; }
+
+}  // namespace
+
+StatusOr<std::string> fixtureValue(const std::string& key) {
+  PENNANT_ASSIGN_OR_RETURN(std::string text, readFile(fixtureDir() + "/e2e.env"));
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(key + "=", 0) == 0) return line.substr(key.size() + 1);
+  }
+  return absl::NotFoundError(key + " not in " + fixtureDir() + "/e2e.env (is the e2e_metrics fixture up?)");
+}
+
+StatusOr<std::string> controllerKubeconfig(kube::Client& admin, const std::string& ns) {
+  PENNANT_ASSIGN_OR_RETURN(std::string text, readFile(std::string(PENNANT_SOURCE_DIR) + "/deploy/rbac/cluster-role.yaml"));
+  PENNANT_ASSIGN_OR_RETURN(Json role, parseYaml(text));
+  role["metadata"] = {{"name", roleName(ns)}};
+  PENNANT_RETURN_IF_ERROR(createSoon(admin, clusterRoles(), "", role).status());
+  Json account = {{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "pennant"}}}};
+  PENNANT_RETURN_IF_ERROR(createSoon(admin, serviceAccounts(), ns, account).status());
+  Json binding = {
+      {"apiVersion", "rbac.authorization.k8s.io/v1"},
+      {"kind", "ClusterRoleBinding"},
+      {"metadata", {{"name", roleName(ns)}}},
+      {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", roleName(ns)}}},
+      {"subjects", Json::array({{{"kind", "ServiceAccount"}, {"name", "pennant"}, {"namespace", ns}}})}};
+  PENNANT_RETURN_IF_ERROR(createSoon(admin, clusterRoleBindings(), "", binding).status());
+  PENNANT_ASSIGN_OR_RETURN(std::string token, testbed::serviceAccountToken(ns, "pennant", 3600));
+  PENNANT_ASSIGN_OR_RETURN(std::string server, testbed::env("APISERVER"));
+  PENNANT_ASSIGN_OR_RETURN(std::string ca, testbed::env("CA_FILE"));
+  Json kubeconfig = {
+      {"apiVersion", "v1"},
+      {"kind", "Config"},
+      {"clusters", Json::array({{{"name", "e2e"}, {"cluster", {{"server", server}, {"certificate-authority", ca}}}}})},
+      {"users", Json::array({{{"name", "pennant"}, {"user", {{"token", token}}}}})},
+      {"contexts", Json::array({{{"name", "e2e"}, {"context", {{"cluster", "e2e"}, {"user", "pennant"}, {"namespace", ns}}}}})},
+      {"current-context", "e2e"}};
+  const std::string dir = fixtureDir() + "/controllers";
+  mkdir(dir.c_str(), 0755);
+  const std::string path = dir + "/" + ns + ".kubeconfig";
+  std::ofstream out(path);
+  out << toYaml(kubeconfig);
+  if (!out) return absl::InternalError("cannot write " + path);
+  return path;
+}
+
+void removeControllerAccess(kube::Client& admin, const std::string& ns) {
+  (void)admin.remove(clusterRoleBindings(), "", roleName(ns));
+  (void)admin.remove(clusterRoles(), "", roleName(ns));
+}
+
+// --- ControllerProcess --------------------------------------------------------------------------
+
+ControllerProcess::ControllerProcess(std::string kubeconfig, std::string ns, std::string metricsServer)
+    : kubeconfig_(std::move(kubeconfig)),
+      ns_(std::move(ns)),
+      metricsServer_(std::move(metricsServer)),
+      log_(fixtureDir() + "/controllers/" + ns_ + ".log") {}
+
+ControllerProcess::~ControllerProcess() {
+  if (pid_ > 0) stopGracefully();
+}
+
+Status ControllerProcess::start() {
+  // PENNANT_E2E_CONTROLLER_BINARY: run another build of pennant (e.g. a Release one).
+  const char* binary = std::getenv("PENNANT_E2E_CONTROLLER_BINARY");
+  std::vector<std::string> args = {binary && *binary ? binary : PENNANT_BINARY, "controller",   "--kubeconfig", kubeconfig_,    "--namespace",
+                                   ns_,            "--metrics-server", metricsServer_, "--health-addr", "",
+                                   "--log-format", "text",         "--log-level",  "debug"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t files;
+  posix_spawn_file_actions_init(&files);
+  // Appends, so a restarted controller's log follows the killed one's.
+  posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&files, STDOUT_FILENO, STDERR_FILENO);
+  int rc = posix_spawn(&pid_, argv[0], &files, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&files);
+  if (rc != 0) {
+    pid_ = -1;
+    return absl::InternalError("posix_spawn " + args[0] + ": " + std::to_string(rc));
+  }
+  ++starts_;
+  return absl::OkStatus();
+}
+
+void ControllerProcess::kill(int signal) {
+  if (pid_ <= 0) return;
+  ::kill(pid_, signal);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+bool ControllerProcess::stopGracefully() {
+  if (pid_ <= 0) return false;
+  ::kill(pid_, SIGTERM);
+  int status = -1;
+  bool exited = testbed::eventually([&] { return waitpid(pid_, &status, WNOHANG) == pid_; }, 30s);
+  if (!exited) {
+    ::kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
+  }
+  pid_ = -1;
+  return exited && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+std::string ControllerProcess::logTail(size_t lines) const {
+  auto text = readFile(log_);
+  if (!text.ok()) return "(no log at " + log_ + ")";
+  std::vector<std::string> all;
+  std::istringstream in(*text);
+  for (std::string line; std::getline(in, line);) all.push_back(line);
+  size_t from = all.size() > lines ? all.size() - lines : 0;
+  std::string out = "--- " + log_ + " (last lines) ---\n";
+  for (size_t i = from; i < all.size(); ++i) out += all[i] + "\n";
+  return out;
+}
+
+// --- RouteRecorder ------------------------------------------------------------------------------
+
+std::string weightSignature(const Json& route, const std::string& apex) {
+  std::vector<std::string> parts;
+  for (const auto& rule : route.value("spec", Json::object()).value("rules", Json::array())) {
+    int64_t primary = -1, canary = -1;
+    for (const auto& ref : rule.value("backendRefs", Json::array())) {
+      const std::string name = ref.value("name", "");
+      if (name == apex + "-primary") primary = ref.value("weight", int64_t{1});
+      if (name == apex + "-canary") canary = ref.value("weight", int64_t{1});
+    }
+    if (primary < 0 && canary < 0) continue;
+    std::string name = rule.value("name", "");
+    parts.push_back((name.empty() ? "" : name + "=") + std::to_string(primary) + "/" + std::to_string(canary));
+  }
+  return parts.empty() ? "none" : join(parts, " ");
+}
+
+RouteRecorder::RouteRecorder(kube::ClientPtr client, const kube::Resource& route, std::string ns, std::string name,
+                             std::string apex)
+    : client_(std::move(client)), route_(route), ns_(std::move(ns)), name_(std::move(name)), apex_(std::move(apex)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+RouteRecorder::~RouteRecorder() {
+  cancel_->store(true);
+  if (thread_.joinable()) thread_.join();
+}
+
+void RouteRecorder::record(const Json& object, bool deleted) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::string signature = deleted ? "absent" : weightSignature(object, apex_);
+  if (!deleted) objects_.push_back(object);
+  if (sequence_.empty() || sequence_.back() != signature) sequence_.push_back(signature);
+}
+
+void RouteRecorder::run() {
+  std::string resourceVersion;
+  while (!cancel_->load()) {
+    kube::WatchOptions opts;
+    opts.fieldSelector = "metadata.name=" + name_;
+    opts.resourceVersion = resourceVersion;
+    opts.allowBookmarks = false;
+    opts.timeoutSeconds = 60;
+    opts.cancel = cancel_;
+    Status s = client_->watch(route_, ns_, opts, [&](const kube::WatchEvent& e) {
+      if (e.type == kube::WatchEvent::Type::kError) return false;
+      if (e.type == kube::WatchEvent::Type::kBookmark) return true;
+      resourceVersion = stringAt(e.object, {"metadata", "resourceVersion"});
+      record(e.object, e.type == kube::WatchEvent::Type::kDeleted);
+      return true;
+    });
+    // 410 Gone: start over from the current state (a repeated signature is dropped anyway).
+    if (s.code() == StatusCode::kOutOfRange) resourceVersion.clear();
+    if (!s.ok() && !cancel_->load()) std::this_thread::sleep_for(200ms);
+  }
+}
+
+std::vector<std::string> RouteRecorder::sequence() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return sequence_;
+}
+
+std::string RouteRecorder::joined() const { return join(sequence(), " -> "); }
+
+std::vector<Json> RouteRecorder::objects() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return objects_;
+}
+
+// --- helpers ------------------------------------------------------------------------------------
+
+Json deployment(const std::string& name, const std::string& image) {
+  Json labels = {{"app", name}};
+  return {{"apiVersion", "apps/v1"},
+          {"kind", "Deployment"},
+          {"metadata", {{"name", name}, {"labels", labels}}},
+          {"spec",
+           {{"replicas", 1},
+            {"selector", {{"matchLabels", labels}}},
+            {"template",
+             {{"metadata", {{"labels", labels}}},
+              {"spec", {{"containers", Json::array({{{"name", "app"}, {"image", image}}})}}}}}}}};
+}
+
+bool setImage(kube::Client& admin, const std::string& ns, const std::string& name, const std::string& image) {
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    auto d = admin.get(res::deployments(), ns, name);
+    if (!d.ok()) return false;
+    (*d)["spec"]["template"]["spec"]["containers"][0]["image"] = image;
+    auto updated = admin.update(res::deployments(), ns, *d);
+    if (updated.ok()) return true;
+    if (!kube::isConflict(updated.status())) return false;
+  }
+  return false;
+}
+
+std::string imageOf(kube::Client& admin, const std::string& ns, const std::string& name) {
+  auto d = admin.get(res::deployments(), ns, name);
+  if (!d.ok()) return "";
+  return (*d)["spec"]["template"]["spec"]["containers"][0].value("image", "");
+}
+
+std::string phaseOf(kube::Client& admin, const std::string& ns, const std::string& canary) {
+  auto c = admin.get(res::canaries(), ns, canary);
+  return c.ok() ? stringAt(*c, {"status", "phase"}) : "";
+}
+
+int64_t replicasOf(kube::Client& admin, const std::string& ns, const std::string& deployment) {
+  auto d = admin.get(res::deployments(), ns, deployment);
+  return d.ok() ? (*d)["spec"].value("replicas", int64_t{-1}) : -1;
+}
+
+std::vector<std::string> eventsOf(kube::Client& admin, const std::string& ns, const std::string& canary) {
+  std::vector<std::string> out;
+  auto events = admin.list(res::events(), ns, {});
+  if (!events.ok()) return out;
+  for (const auto& e : events->items) {
+    if (stringAt(e, {"regarding", "name"}) != canary) continue;
+    out.push_back(e.value("type", "") + "/" + e.value("reason", "") + ": " + e.value("note", ""));
+  }
+  return out;
+}
+
+StatusOr<Json> createSoon(kube::Client& client, const kube::Resource& r, const std::string& ns, const Json& object) {
+  StatusOr<Json> created = client.create(r, ns, object);
+  for (int i = 0; i < 50 && !created.ok() && !kube::isAlreadyExists(created.status()) && !kube::isInvalid(created.status());
+       ++i) {
+    std::this_thread::sleep_for(200ms);
+    created = client.create(r, ns, object);
+  }
+  return created;
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? sep : "") + items[i];
+  return out;
+}
+
+}  // namespace pennant::e2e

@@ -1,0 +1,89 @@
+#pragma once
+// Shared pieces of the end-to-end scenarios (docs/e2e.md): the shared Prometheus + exporter of
+// the ctest fixture `e2e_metrics`, the `pennant controller` binary run as a process under the
+// shipped ClusterRole, and a watch that records every weight the route ever carried.
+#include <sys/types.h>
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/json.h"
+#include "common/status.h"
+#include "kube/client.h"
+#include "kube/resource.h"
+
+namespace pennant::e2e {
+
+// From the fixture's env file (test/e2e/metrics_fixture.sh): EXPORTER_URL, PROMETHEUS_URL.
+StatusOr<std::string> fixtureValue(const std::string& key);
+
+// A ServiceAccount `pennant` in `ns` bound to a copy of deploy/rbac/cluster-role.yaml (named
+// pennant-e2e-<ns>, removed by removeControllerAccess), and a kubeconfig file for its token;
+// returns the kubeconfig path.
+StatusOr<std::string> controllerKubeconfig(kube::Client& admin, const std::string& ns);
+void removeControllerAccess(kube::Client& admin, const std::string& ns);
+
+// `pennant controller --namespace NS` as a child process, its output in a log file.
+class ControllerProcess {
+ public:
+  ControllerProcess(std::string kubeconfig, std::string ns, std::string metricsServer);
+  ~ControllerProcess();  // SIGTERM, then SIGKILL if needed
+  Status start();
+  void kill(int signal);          // e.g. SIGKILL; waits for the process to end
+  bool stopGracefully();          // SIGTERM; true when it exited 0
+  std::string logTail(size_t lines = 40) const;
+  const std::string& logPath() const { return log_; }
+
+ private:
+  std::string kubeconfig_, ns_, metricsServer_, log_;
+  pid_t pid_ = -1;
+  int starts_ = 0;
+};
+
+// Watches one route and records its "weight signature" after every change, consecutive
+// duplicates dropped. The signature lists each rule naming <apex>-primary or <apex>-canary as
+// "[name=]primaryWeight/canaryWeight", space-separated; "absent" before creation / after deletion.
+class RouteRecorder {
+ public:
+  RouteRecorder(kube::ClientPtr client, const kube::Resource& route, std::string ns, std::string name, std::string apex);
+  ~RouteRecorder();
+  std::vector<std::string> sequence() const;
+  std::string joined() const;  // "100/0 -> 80/20 -> ..."
+  // Every route object seen, in order (for byte-for-byte checks).
+  std::vector<Json> objects() const;
+
+ private:
+  void run();
+  void record(const Json& object, bool deleted);
+
+  kube::ClientPtr client_;
+  const kube::Resource& route_;
+  std::string ns_, name_, apex_;
+  mutable std::mutex mutex_;
+  std::vector<std::string> sequence_;
+  std::vector<Json> objects_;
+  std::shared_ptr<std::atomic<bool>> cancel_ = std::make_shared<std::atomic<bool>>(false);
+  std::thread thread_;
+};
+
+std::string weightSignature(const Json& route, const std::string& apex);
+
+// Manifests.
+Json deployment(const std::string& name, const std::string& image);
+// Sets the target's image (a new revision); returns false on failure.
+bool setImage(kube::Client& admin, const std::string& ns, const std::string& name, const std::string& image);
+std::string imageOf(kube::Client& admin, const std::string& ns, const std::string& name);
+std::string phaseOf(kube::Client& admin, const std::string& ns, const std::string& canary);
+int64_t replicasOf(kube::Client& admin, const std::string& ns, const std::string& deployment);
+// Events about `canary` (regarding.name) as "Type/Reason: note" lines.
+std::vector<std::string> eventsOf(kube::Client& admin, const std::string& ns, const std::string& canary);
+// Creates, retrying transient errors right after the testbed comes up.
+StatusOr<Json> createSoon(kube::Client& client, const kube::Resource& r, const std::string& ns, const Json& object);
+
+std::string join(const std::vector<std::string>& items, const std::string& sep);
+
+}  // namespace pennant::e2e
