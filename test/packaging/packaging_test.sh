@@ -52,11 +52,12 @@ checkArgs() {
 
 # Tests run in parallel: another one may create the namespace between a get and a create.
 ensureNamespace() { kctl create namespace "$1" >/dev/null 2>&1 || kctl get namespace "$1" >/dev/null; }
+# uniqueNamespace PREFIX: creates PREFIX-xxxxxx, deleted on exit; its name is in $NS (no subshell,
+# so the cleanup list keeps it).
 uniqueNamespace() {
-  local ns; ns="$1-$(openssl rand -hex 3)"
-  kctl create namespace "$ns" >/dev/null
-  NAMESPACES+=("$ns")
-  echo "$ns"
+  NS="$1-$(openssl rand -hex 3)"
+  kctl create namespace "$NS" >/dev/null
+  NAMESPACES+=("$NS")
 }
 
 lint() {
@@ -123,7 +124,8 @@ waitFor() {
 
 namespaced() {
   local release watch
-  release=$(uniqueNamespace pkg-release) watch=$(uniqueNamespace pkg-watch)
+  uniqueNamespace pkg-release && release=$NS
+  uniqueNamespace pkg-watch && watch=$NS
   helm template pennant "$CHART" --namespace "$release" \
     --set watchNamespace="$watch",replicaCount=1,installCRDs=false >"$WORK/chart.yaml"
   dryRun "$WORK/chart.yaml"
