@@ -47,6 +47,13 @@ Json withoutToolkitKeys(const Json& map) {
   return out;
 }
 
+Json withFluxDisabled(Json annotations) {
+  if (!annotations.is_object()) annotations = Json::object();
+  annotations["kustomize.toolkit.fluxcd.io/reconcile"] = "disabled";
+  annotations["helm.toolkit.fluxcd.io/driftDetection"] = "disabled";
+  return annotations;
+}
+
 Json includeByPrefix(const Json& map, const std::vector<std::string>& prefixes) {
   Json out = Json::object();
   if (!map.is_object()) return out;

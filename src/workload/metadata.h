@@ -33,6 +33,10 @@ bool isControlledByCanary(const Json& object, std::string_view canaryName);
 // or Flux would adopt the generated objects). Null or non-object input gives {}.
 Json withoutToolkitKeys(const Json& map);
 
+// `annotations` with Flux's reconcile and Helm drift detection turned off (Flagger's router
+// filterMetadata): Flux must not revert what the controller writes on a Service it took over.
+Json withFluxDisabled(Json annotations);
+
 // Only the keys that start with one of `prefixes` ("*" = every key; "" matches nothing), toolkit
 // keys never. Flagger's -include-label-prefix filter.
 Json includeByPrefix(const Json& map, const std::vector<std::string>& prefixes);

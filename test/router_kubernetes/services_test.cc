@@ -22,7 +22,14 @@ ServiceSpec podinfo() {
 const char* kOwnerRefs = R"([{"apiVersion": "flagger.app/v1beta1", "kind": "Canary", "name": "podinfo",
   "uid": "c-uid", "controller": true, "blockOwnerDeletion": true}])";
 
-Json service(const std::string& name, const std::string& selector, Json port, Json annotations = Json::object()) {
+// Flagger's markers on every Service it writes, so Flux and Helm leave the controller's changes alone.
+Json fluxOff(Json annotations = Json::object()) {
+  annotations["kustomize.toolkit.fluxcd.io/reconcile"] = "disabled";
+  annotations["helm.toolkit.fluxcd.io/driftDetection"] = "disabled";
+  return annotations;
+}
+
+Json service(const std::string& name, const std::string& selector, Json port, Json annotations = fluxOff()) {
   return {{"apiVersion", "v1"},
           {"kind", "Service"},
           {"metadata",
@@ -92,7 +99,7 @@ TEST(ServicesTest, HeadlessTrafficDistributionAndCustomMetadata) {
   EXPECT_EQ(apex["spec"]["clusterIP"], "None");
   EXPECT_EQ(apex["spec"]["trafficDistribution"], "PreferClose");
   EXPECT_EQ(apex["metadata"]["labels"], (Json{{"app", "podinfo"}, {"team", "web"}}));
-  EXPECT_EQ(apex["metadata"]["annotations"], (Json{{"a", "b"}}));
+  EXPECT_EQ(apex["metadata"]["annotations"], fluxOff({{"a", "b"}, {"kustomize.toolkit.fluxcd.io/name", "x"}}));
   // The selector-label key always names the Service itself.
   EXPECT_EQ(desiredService(spec, ServiceRole::kCanary)["metadata"]["labels"],
             (Json{{"app", "podinfo-canary"}, {"track", "canary"}}));
@@ -139,7 +146,7 @@ TEST(ServicesTest, MetadataIsManagedOnlyOnOwnedServices) {
   owned["metadata"]["annotations"] = {{"owner", "team-a"}, {"stray", "x"}};
   auto updated = serviceUpdate(owned, desired, spec);
   ASSERT_TRUE(updated.has_value());
-  EXPECT_EQ((*updated)["metadata"]["annotations"], (Json{{"owner", "team-a"}}));  // unmanaged key kept
+  EXPECT_EQ((*updated)["metadata"]["annotations"], fluxOff({{"owner", "team-a"}}));  // unmanaged key kept
 
   Json foreign = asStored(desired);
   foreign["metadata"].erase("ownerReferences");
@@ -152,7 +159,7 @@ TEST(ServicesTest, MetadataIsManagedOnlyOnOwnedServices) {
   EXPECT_EQ((*updated)["metadata"]["labels"], (Json{{"app", "podinfo"}, {"user", "label"}}));
 }
 
-TEST(ServicesTest, ToolkitAnnotationsAreDroppedOnUpdate) {
+TEST(ServicesTest, AnUpdateTurnsFluxOffOnATakenOverService) {
   ServiceSpec spec = podinfo();
   Json desired = desiredService(spec, ServiceRole::kApex);
   Json foreign = asStored(desired);
@@ -161,7 +168,9 @@ TEST(ServicesTest, ToolkitAnnotationsAreDroppedOnUpdate) {
   foreign["spec"]["ports"][0]["port"] = 80;
   auto updated = serviceUpdate(foreign, desired, spec);
   ASSERT_TRUE(updated.has_value());
-  EXPECT_EQ((*updated)["metadata"]["annotations"], (Json{{"keep", "y"}}));
+  // As Flagger: the user's annotations stay, Flux reconciliation and Helm drift detection go off.
+  EXPECT_EQ((*updated)["metadata"]["annotations"],
+            fluxOff({{"kustomize.toolkit.fluxcd.io/checksum", "x"}, {"keep", "y"}}));
 }
 
 }  // namespace

@@ -100,7 +100,7 @@ Json desiredService(const ServiceSpec& spec, ServiceRole role) {
                {{"name", name},
                 {"namespace", spec.namespace_},
                 {"labels", labels},
-                {"annotations", workload::withoutToolkitKeys(toJsonMap(metadata.annotations))},
+                {"annotations", workload::withFluxDisabled(toJsonMap(metadata.annotations))},
                 {"ownerReferences", Json::array({workload::ownerReference(spec.owner)})}}},
               {"spec", serviceSpec}};
 }
@@ -145,7 +145,7 @@ std::optional<Json> serviceUpdate(const Json& existing, const Json& desired, con
     }
   }
   if (!changed) return std::nullopt;
-  updated["metadata"]["annotations"] = workload::withoutToolkitKeys(mapAt(updated, "annotations"));
+  updated["metadata"]["annotations"] = workload::withFluxDisabled(mapAt(updated, "annotations"));
   return updated;
 }
 

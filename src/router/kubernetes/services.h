@@ -52,15 +52,16 @@ enum class ServiceRole { kApex, kPrimary, kCanary };
 std::string serviceName(const ServiceSpec& spec, ServiceRole role);
 
 // The Service to create for `role`: metadata (labels from the role's metadata plus
-// <selectorLabel>: <service name>; annotations without Flux toolkit keys; ownerReference to the
-// Canary) and spec (type ClusterIP, selector, one TCP port; clusterIP None when headless;
+// <selectorLabel>: <service name>; the role's annotations plus Flagger's markers turning Flux
+// reconciliation and Helm drift detection off; ownerReference to the Canary) and spec (type ClusterIP, selector, one TCP port; clusterIP None when headless;
 // appProtocol and trafficDistribution when set). Port discovery is not supported.
 Json desiredService(const ServiceSpec& spec, ServiceRole role);
 
 // The update for an existing Service, or nullopt when it already matches. Ports and selector are
 // always reconciled (nodePorts of same-named ports are kept); labels and annotations only when
 // the Service is controlled by this Canary, keeping the keys listed as unmanaged. Everything
-// else in `existing` (clusterIP, resourceVersion, foreign fields) is preserved.
+// else in `existing` (clusterIP, resourceVersion, foreign fields) is preserved. An update also
+// puts Flagger's Flux markers on the Service (so Flux leaves a taken-over apex Service alone).
 std::optional<Json> serviceUpdate(const Json& existing, const Json& desired, const ServiceSpec& spec);
 
 }  // namespace pennant::router::kubernetes
