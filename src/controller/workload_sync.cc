@@ -207,10 +207,6 @@ Status WorkloadSync::revertApexService() {
   return client_.patch(services(), canary_.namespace_, canary_.apexName(), kube::PatchType::kMerge, patch).status();
 }
 
-}  // namespace pennant::controller
-
-namespace pennant::controller {
-
 Status WorkloadSync::reconcilePrimaryHpa(bool init) {
   const std::string hpaName = stringAt(canary_.autoscalerRef, {"name"});
   auto targetHpa = store_.get(hpas(), canary_.namespace_, hpaName);
@@ -230,11 +226,17 @@ Status WorkloadSync::reconcilePrimaryHpa(bool init) {
     return annotate(ignoreAlreadyExists(created.status()), "create HorizontalPodAutoscaler " + primaryHpa);
   }
   if (init) return absl::OkStatus();
-  auto update = router::kubernetes::primaryHpaUpdate(*existing, desired);
-  if (!update) return absl::OkStatus();
-  Status updated = client_.update(hpas(), canary_.namespace_, *update).status();
-  // A conflict means the cache was behind our own last write: the next reconcile compares again.
-  if (kube::isConflict(updated)) return absl::OkStatus();
+  Json current = *existing;
+  Status updated = absl::OkStatus();
+  // The HPA controller writes the status often, so the cached copy may be behind: on a conflict,
+  // compare again with the object read from the API server (as Flagger's RetryOnConflict).
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto update = router::kubernetes::primaryHpaUpdate(current, desired);
+    if (!update) return absl::OkStatus();
+    updated = client_.update(hpas(), canary_.namespace_, *update).status();
+    if (!kube::isConflict(updated)) break;
+    PENNANT_ASSIGN_OR_RETURN(current, client_.get(hpas(), canary_.namespace_, primaryHpa));
+  }
   return annotate(updated, "update HorizontalPodAutoscaler " + primaryHpa);
 }
 

@@ -87,6 +87,8 @@ TEST_F(ReconcilerWorkloadTest, AutoscalerRefMirrorsTheHpaForThePrimaryAndKeepsIt
   }
   ASSERT_EQ(phase(), "Promoting");
   markReady("greeter-primary");
+  // The mirror's update meets a conflict (the HPA controller wrote its status): read and retry.
+  fake->failNextUpdates(1);
   ASSERT_TRUE(tick().ok());
   EXPECT_EQ(get(hpas(), "greeter-primary")["spec"]["maxReplicas"], 8);
   EXPECT_EQ(get(hpas(), "greeter-primary")["spec"]["scaleTargetRef"]["name"], "greeter-primary");
