@@ -7,6 +7,8 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
+#include <utility>
 
 #include "api/canary.h"
 #include "cli/commands.h"
@@ -79,7 +81,9 @@ int showOnce(const StatusFlags& flags, const Connection& conn) {
   return 0;
 }
 
-// The --watch loop: prints a line whenever what a Canary's line shows changes.
+// The --watch loop. Informer handlers only mark a Canary as changed; the main thread prints its
+// line once the changes have settled (the controller writes an Event and then the status, so a
+// line per raw change would show half-done steps), and only when the line differs from the last.
 class Watcher {
  public:
   Watcher(const StatusFlags& flags, const Connection& conn)
@@ -90,10 +94,15 @@ class Watcher {
         events_(conn.client, options(events(), ns_, eventSelector(flags.name))) {}
 
   int run(std::optional<std::chrono::seconds> timeout) {
-    canaries_.addHandlers({[this](const kube::ObjectPtr& c) { show(*c); },
-                           [this](const kube::ObjectPtr&, const kube::ObjectPtr& c) { show(*c); },
+    auto changed = [this](const kube::ObjectPtr& c) {
+      mark(stringAt(*c, {"metadata", "namespace"}), stringAt(*c, {"metadata", "name"}));
+    };
+    canaries_.addHandlers({changed, [changed](const kube::ObjectPtr&, const kube::ObjectPtr& c) { changed(c); },
                            [this](const kube::ObjectPtr& c) { deleted(*c); }});
-    auto onEvent = [this](const kube::ObjectPtr& e) { showFor(*e); };
+    auto onEvent = [this](const kube::ObjectPtr& e) {
+      mark(stringAt(*e, {"regarding", "namespace"}, stringAt(*e, {"metadata", "namespace"})),
+           stringAt(*e, {"regarding", "name"}));
+    };
     events_.addHandlers({onEvent, [onEvent](const kube::ObjectPtr&, const kube::ObjectPtr& e) { onEvent(e); }, {}});
     canaries_.start();
     events_.start();
@@ -106,28 +115,32 @@ class Watcher {
       std::cerr << "warning: Events not available; lines show no last event\n";
       events_.stop();
     }
-    {
+    std::cout << watchHeader(flags_.kube.allNamespaces) << std::flush;
+    const auto deadline = timeout ? std::chrono::steady_clock::now() + *timeout : std::chrono::steady_clock::time_point::max();
+    std::set<std::string> keys;
+    for (const auto& c : canaries_.list()) keys.insert(kube::Informer::keyOf(*c));
+    bool reached = printLines(keys);
+    while (!reached) {
       std::unique_lock lock(mu_);
-      std::cout << watchHeader(flags_.kube.allNamespaces) << std::flush;
-      ready_ = true;
-    }
-    for (const auto& c : canaries_.list()) show(*c);
-    std::unique_lock lock(mu_);
-    auto finished = [this] { return exitCode_.has_value(); };
-    if (timeout) {
-      if (!done_.wait_for(lock, *timeout, finished)) {
+      if (!wake_.wait_until(lock, deadline, [this] { return !dirty_.empty() || exitCode_; })) {
         std::cerr << "error: timed out waiting for the phase " << joined() << " of canary " << flags_.name << "\n";
-        exitCode_ = 1;
+        return stop(1);
       }
-    } else {
-      done_.wait(lock, finished);
+      if (exitCode_) return stop(*exitCode_);
+      lock.unlock();
+      std::this_thread::sleep_for(kSettle);
+      reached = printLines(take());
     }
-    int code = *exitCode_;
-    lock.unlock();
-    return stop(code);
+    // The controller's last Events of a run may trail its final status write by a moment.
+    std::this_thread::sleep_for(kTrailingEvents);
+    printLines(take());
+    return stop(0);
   }
 
  private:
+  static constexpr std::chrono::milliseconds kSettle{300};
+  static constexpr std::chrono::milliseconds kTrailingEvents{1500};
+
   static kube::InformerOptions options(const kube::Resource& r, const std::string& ns, const std::string& selector) {
     kube::InformerOptions o;
     o.resource = r;
@@ -148,44 +161,49 @@ class Watcher {
     return out;
   }
 
-  void showFor(const Json& event) {
-    std::string ns = stringAt(event, {"regarding", "namespace"}, stringAt(event, {"metadata", "namespace"}));
-    if (auto c = canaries_.get(ns, stringAt(event, {"regarding", "name"}))) show(*c);
+  void mark(const std::string& ns, const std::string& name) {
+    std::lock_guard lock(mu_);
+    dirty_.insert(kube::Informer::keyOf(ns, name));
+    wake_.notify_all();
   }
 
-  void show(const Json& canary) {
-    const std::string ns = stringAt(canary, {"metadata", "namespace"});
-    const std::string name = stringAt(canary, {"metadata", "name"});
-    std::vector<Json> all;
-    for (const auto& e : events_.list(ns)) all.push_back(*e);
-    auto lines = canaryEvents(all, ns, name);
-    std::optional<EventLine> last;
-    if (!lines.empty()) last = lines.back();
+  std::set<std::string> take() {
     std::lock_guard lock(mu_);
-    if (!ready_ || exitCode_) return;
-    const auto now = std::chrono::system_clock::now();
-    std::string row = watchRow(canary, last, flags_.kube.allNamespaces, now);
-    std::string body = row.substr(10);  // without the time column: print only real changes
-    std::string& previous = shown_[ns + "/" + name];
-    if (body != previous) {
-      std::cout << row << std::flush;
-      previous = body;
+    return std::exchange(dirty_, {});
+  }
+
+  // Prints the line of each Canary in `keys` that changed; true once --until's phase is reached.
+  bool printLines(const std::set<std::string>& keys) {
+    bool reached = false;
+    for (const auto& key : keys) {
+      kube::ObjectPtr canary = canaries_.getByKey(key);
+      if (!canary) continue;
+      const std::string ns = stringAt(*canary, {"metadata", "namespace"});
+      std::vector<Json> all;
+      for (const auto& e : events_.list(ns)) all.push_back(*e);
+      auto lines = canaryEvents(all, ns, stringAt(*canary, {"metadata", "name"}));
+      std::optional<EventLine> last;
+      if (!lines.empty()) last = lines.back();
+      std::string row = watchRow(*canary, last, flags_.kube.allNamespaces, std::chrono::system_clock::now());
+      std::string body = row.substr(10);  // without the time column: print only real changes
+      if (std::string& previous = shown_[key]; body != previous) {
+        std::cout << row << std::flush;
+        previous = body;
+      }
+      if (!until_.empty() && until_.count(phaseOf(*canary))) reached = true;
     }
-    if (!until_.empty() && until_.count(phaseOf(canary))) finish(0);
+    return reached;
   }
 
   void deleted(const Json& canary) {
     std::lock_guard lock(mu_);
-    if (!ready_ || exitCode_) return;
     std::cout << "canary " << stringAt(canary, {"metadata", "namespace"}) << "/" << stringAt(canary, {"metadata", "name"})
               << " deleted\n"
               << std::flush;
-    if (!flags_.name.empty() && !until_.empty()) finish(1);
-  }
-
-  void finish(int code) {  // under mu_
-    exitCode_ = code;
-    done_.notify_all();
+    if (!flags_.name.empty() && !until_.empty()) {
+      exitCode_ = 1;
+      wake_.notify_all();
+    }
   }
 
   const StatusFlags& flags_;
@@ -193,11 +211,11 @@ class Watcher {
   std::set<std::string> until_;
   kube::Informer canaries_;
   kube::Informer events_;
-  std::mutex mu_;
-  std::condition_variable done_;
-  bool ready_ = false;
+  std::mutex mu_;  // guards dirty_ and exitCode_
+  std::condition_variable wake_;
+  std::set<std::string> dirty_;  // keys of Canaries whose line may have changed
   std::optional<int> exitCode_;
-  std::map<std::string, std::string> shown_;  // canary key -> last line shown (without time)
+  std::map<std::string, std::string> shown_;  // main thread only: key -> last line shown (without time)
 };
 
 int runStatus(const StatusFlags& flags) {

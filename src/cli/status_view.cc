@@ -226,7 +226,7 @@ namespace {
 // Fixed widths for --watch lines (they are printed one by one and cannot be re-aligned).
 constexpr int kNsWidth = 14;
 constexpr int kNameWidth = 18;
-constexpr int kPhaseWidth = 18;
+constexpr int kPhaseWidth = 27;  // "WaitingPromotion (paused)"
 }  // namespace
 
 std::string watchHeader(bool withNamespace) {

@@ -134,13 +134,16 @@ TEST(StatusView, TablesCanaries) {
 }
 
 TEST(StatusView, WatchLinesAlign) {
-  EXPECT_EQ(watchHeader(false), "TIME      NAME              PHASE             WEIGHT  FAILED  LAST EVENT\n");
+  EXPECT_EQ(watchHeader(false), "TIME      NAME              PHASE                      WEIGHT  FAILED  LAST EVENT\n");
   EventLine halt{"Warning", "Synced", "Halt greeter.demo advancement", kNow, 1};
   EXPECT_EQ(watchRow(canary(), halt, false, kNow),
-            "08:00:00  greeter           Progressing       40      1/2     ! Halt greeter.demo advancement\n");
+            "08:00:00  greeter           Progressing                40      1/2     ! Halt greeter.demo advancement\n");
   EXPECT_EQ(watchRow(canary(), std::nullopt, true, kNow),
-            "08:00:00  demo          greeter           Progressing       40      1/2     \n");
+            "08:00:00  demo          greeter           Progressing                40      1/2     \n");
   EXPECT_EQ(watchHeader(true).find(" NAME ") + 1, watchRow(canary(), std::nullopt, true, kNow).find("greeter"));
+  // A paused Canary in the longest phase still lines up.
+  Json paused = canary({{"spec", {{"suspend", true}}}, {"status", {{"phase", "WaitingPromotion"}}}});
+  EXPECT_EQ(watchHeader(false).find("WEIGHT"), watchRow(paused, std::nullopt, false, kNow).find("40"));
 }
 
 }  // namespace
