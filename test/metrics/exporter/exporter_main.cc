@@ -1,8 +1,8 @@
 // pennant-test-exporter: the test exporter as a program, for scripts and e2e tests.
 //   pennant-test-exporter [--host 127.0.0.1] [--port 0]
 // Prints "listening on HOST:PORT", then serves until SIGINT/SIGTERM. Set traffic with
-//   curl -d '{"namespace":"test","workload":"podinfo","service":"podinfo-canary","grpcCodes":{"0":90,"14":10}}' \
-//        http://HOST:PORT/backends
+//   curl -d '{"namespace":"test","workload":"podinfo","service":"podinfo-canary","grpcCodes":{"0":90,"14":10}}'
+//        http://HOST:PORT/backends      (one command)
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
