@@ -91,6 +91,10 @@ void ControllerMetrics::observeDuration(const api::Canary& canary, std::chrono::
   duration_.Add({{"name", canary.name}, {"namespace", canary.namespace_}}, kBuckets).Observe(d.count());
 }
 
-std::string ControllerMetrics::scrape() const { return prometheus::TextSerializer().Serialize(registry_->Collect()); }
+std::string ControllerMetrics::scrape() const {
+  std::string out = prometheus::TextSerializer().Serialize(registry_->Collect());
+  for (const auto& source : expositions_) out += source();
+  return out;
+}
 
 }  // namespace pennant::controller

@@ -8,8 +8,10 @@
 #include <prometheus/registry.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/canary.h"
 
@@ -32,12 +34,16 @@ class ControllerMetrics {
   // flagger_canary_duration_seconds{name,namespace}: time of one reconcile.
   void observeDuration(const api::Canary& canary, std::chrono::duration<double> d);
 
+  // Adds text-format metrics from elsewhere (API request counts, route write times) to scrape().
+  void addExposition(std::function<std::string()> source) { expositions_.push_back(std::move(source)); }
+
   // The text exposition format of every metric, for GET /metrics.
   std::string scrape() const;
   std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
+  std::vector<std::function<std::string()>> expositions_;  // added before serving starts
   prometheus::Family<prometheus::Gauge>& info_;
   prometheus::Family<prometheus::Gauge>& status_;
   prometheus::Family<prometheus::Gauge>& weight_;

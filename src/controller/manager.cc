@@ -6,7 +6,10 @@
 
 #include "common/log.h"
 #include "controller/event_sink.h"
+#include "kube/cache_transform.h"
 #include "kube/resource.h"
+#include "kube/rest_client.h"
+#include "router/gatewayapi/route_write_stats.h"
 #include "workload/config_refs.h"
 
 namespace pennant::controller {
@@ -47,6 +50,10 @@ Manager::Manager(kube::ClientPtr client, ManagerOptions options)
   if (options_.identity.empty()) options_.identity = defaultIdentity();
   if (options_.workers < 1) options_.workers = 1;
   metrics_ = std::make_shared<ControllerMetrics>(options_.version);
+  if (auto rest = std::dynamic_pointer_cast<kube::RestClient>(client_)) {
+    metrics_->addExposition([rest] { return kube::requestCountsExposition(rest->requestCounts()); });
+  }
+  metrics_->addExposition(router::gatewayapi::routeWriteExposition);
   store_ = std::make_shared<InformerObjectStore>();
   queue_ = std::make_unique<kube::WorkQueue>();
   kube::EventRecorderOptions recorderOptions;
@@ -75,6 +82,12 @@ void Manager::watch(const kube::Resource& r, std::function<void(const Json&)> on
   kube::InformerOptions io;
   io.resource = r;
   io.ns = options_.ns;
+  // Services, routes and HPAs are written back from their cached copies: they keep their annotations.
+  const bool writtenFromCache = r.resource == "services" || r.resource == "httproutes" || r.resource == "grpcroutes" ||
+                                r.resource == "horizontalpodautoscalers";
+  if (!writtenFromCache) io.transform = kube::dropBookkeeping;
+  // Packed entries: ~1/20 of the memory of JSON trees, for ~10 µs of unpacking per cache read.
+  io.storage = kube::CacheStorage::kPacked;
   auto informer = std::make_shared<kube::Informer>(client_, io);
   kube::EventHandlers handlers;
   handlers.onAdd = [onChange](const kube::ObjectPtr& o) { onChange(*o); };

@@ -63,6 +63,10 @@ Reconciler::Reconciler(ReconcilerDeps deps) : deps_(std::move(deps)) {
   if (!deps_.clock) deps_.clock = systemClock();
   if (!deps_.http) deps_.http = http::makeCurlClient();
   if (!deps_.events) deps_.events = std::make_shared<NullEventSink>();
+  routes_ = std::make_shared<router::gatewayapi::RouteCache>(
+      [store = deps_.store](const kube::Resource& r, std::string_view ns, std::string_view name) {
+        return store->get(r, ns, name);
+      });
 }
 
 StatusOr<ReconcileResult> Reconciler::reconcile(const std::string& key) {
@@ -138,7 +142,7 @@ StatusOr<ReconcileResult> Reconciler::reconcileValid(const Json& manifest, api::
     deps_.events->record(manifest, true, kSyncedReason, message);
     return ReconcileResult{interval, canary.status.phase};
   }
-  auto routerOr = router::makeRouter(canary.effectiveProvider(), deps_.client);
+  auto routerOr = router::makeRouter(canary.effectiveProvider(), deps_.client, routes_);
   if (!routerOr.ok()) return rejectInvalid(manifest, "InvalidSpec", std::string(routerOr.status().message()));
   router::Router& router = **routerOr;
 

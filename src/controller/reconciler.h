@@ -22,6 +22,7 @@
 #include "controller/stage_runner.h"
 #include "http/http_client.h"
 #include "kube/client.h"
+#include "router/gatewayapi/route_cache.h"
 #include "router/router.h"
 
 namespace pennant::controller {
@@ -61,6 +62,7 @@ class Reconciler {
   void recordStep(const std::string& key);
 
   ReconcilerDeps deps_;
+  std::shared_ptr<router::gatewayapi::RouteCache> routes_;  // route reads from the store, shared by reconciles
   mutable std::mutex stepsMu_;
   std::map<std::string, Clock::TimePoint> lastStep_;  // key -> when step() last ran in an active phase
 };
