@@ -54,7 +54,8 @@ StatusOr<std::string> fixtureValue(const std::string& key) {
 }
 
 StatusOr<std::string> controllerKubeconfig(kube::Client& admin, const std::string& ns) {
-  PENNANT_ASSIGN_OR_RETURN(std::string text, readFile(std::string(PENNANT_SOURCE_DIR) + "/deploy/rbac/cluster-role.yaml"));
+  PENNANT_ASSIGN_OR_RETURN(std::string text,
+                           readFile(std::string(PENNANT_SOURCE_DIR) + "/deploy/rbac/cluster-role.yaml"));
   PENNANT_ASSIGN_OR_RETURN(Json role, parseYaml(text));
   role["metadata"] = {{"name", roleName(ns)}};
   PENNANT_RETURN_IF_ERROR(createSoon(admin, clusterRoles(), "", role).status());
@@ -75,7 +76,8 @@ StatusOr<std::string> controllerKubeconfig(kube::Client& admin, const std::strin
       {"kind", "Config"},
       {"clusters", Json::array({{{"name", "e2e"}, {"cluster", {{"server", server}, {"certificate-authority", ca}}}}})},
       {"users", Json::array({{{"name", "pennant"}, {"user", {{"token", token}}}}})},
-      {"contexts", Json::array({{{"name", "e2e"}, {"context", {{"cluster", "e2e"}, {"user", "pennant"}, {"namespace", ns}}}}})},
+      {"contexts",
+       Json::array({{{"name", "e2e"}, {"context", {{"cluster", "e2e"}, {"user", "pennant"}, {"namespace", ns}}}}})},
       {"current-context", "e2e"}};
   const std::string dir = fixtureDir() + "/controllers";
   mkdir(dir.c_str(), 0755);
@@ -106,9 +108,20 @@ ControllerProcess::~ControllerProcess() {
 Status ControllerProcess::start() {
   // PENNANT_E2E_CONTROLLER_BINARY: run another build of pennant (e.g. a Release one).
   const char* binary = std::getenv("PENNANT_E2E_CONTROLLER_BINARY");
-  std::vector<std::string> args = {binary && *binary ? binary : PENNANT_BINARY, "controller",   "--kubeconfig", kubeconfig_,    "--namespace",
-                                   ns_,            "--metrics-server", metricsServer_, "--health-addr", "",
-                                   "--log-format", "text",         "--log-level",  "debug"};
+  std::vector<std::string> args = {binary && *binary ? binary : PENNANT_BINARY,
+                                   "controller",
+                                   "--kubeconfig",
+                                   kubeconfig_,
+                                   "--namespace",
+                                   ns_,
+                                   "--metrics-server",
+                                   metricsServer_,
+                                   "--health-addr",
+                                   "",
+                                   "--log-format",
+                                   "text",
+                                   "--log-level",
+                                   "debug"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -286,8 +299,8 @@ std::vector<std::string> eventsOf(kube::Client& admin, const std::string& ns, co
 
 StatusOr<Json> createSoon(kube::Client& client, const kube::Resource& r, const std::string& ns, const Json& object) {
   StatusOr<Json> created = client.create(r, ns, object);
-  for (int i = 0; i < 50 && !created.ok() && !kube::isAlreadyExists(created.status()) && !kube::isInvalid(created.status());
-       ++i) {
+  for (int i = 0;
+       i < 50 && !created.ok() && !kube::isAlreadyExists(created.status()) && !kube::isInvalid(created.status()); ++i) {
     std::this_thread::sleep_for(200ms);
     created = client.create(r, ns, object);
   }

@@ -33,8 +33,8 @@ class ControllerProcess {
   ControllerProcess(std::string kubeconfig, std::string ns, std::string metricsServer);
   ~ControllerProcess();  // SIGTERM, then SIGKILL if needed
   Status start();
-  void kill(int signal);          // e.g. SIGKILL; waits for the process to end
-  bool stopGracefully();          // SIGTERM; true when it exited 0
+  void kill(int signal);  // e.g. SIGKILL; waits for the process to end
+  bool stopGracefully();  // SIGTERM; true when it exited 0
   std::string logTail(size_t lines = 40) const;
   const std::string& logPath() const { return log_; }
 
@@ -49,7 +49,8 @@ class ControllerProcess {
 // "[name=]primaryWeight/canaryWeight", space-separated; "absent" before creation / after deletion.
 class RouteRecorder {
  public:
-  RouteRecorder(kube::ClientPtr client, const kube::Resource& route, std::string ns, std::string name, std::string apex);
+  RouteRecorder(kube::ClientPtr client, const kube::Resource& route, std::string ns, std::string name,
+                std::string apex);
   ~RouteRecorder();
   std::vector<std::string> sequence() const;
   std::string joined() const;  // "100/0 -> 80/20 -> ..."

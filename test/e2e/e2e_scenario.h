@@ -18,9 +18,9 @@ namespace pennant::e2e {
 using namespace std::chrono_literals;
 namespace res = kube::resources;
 
-#define E2E_ASSERT_OK(expr)                          \
-  do {                                               \
-    auto e2e_result_ = (expr);                       \
+#define E2E_ASSERT_OK(expr)                                \
+  do {                                                     \
+    auto e2e_result_ = (expr);                             \
     ASSERT_TRUE(e2e_result_.ok()) << e2e_result_.status(); \
   } while (0)
 
@@ -52,7 +52,9 @@ class Scenario : public ::testing::Test {
     }
     if (follower) follower->stop();
     recorder.reset();
-    if (controller) EXPECT_TRUE(controller->stopGracefully()) << "the controller did not exit 0 on SIGTERM";
+    if (controller) {
+      EXPECT_TRUE(controller->stopGracefully()) << "the controller did not exit 0 on SIGTERM";
+    }
     if (admin) removeControllerAccess(*admin, ns);
   }
 

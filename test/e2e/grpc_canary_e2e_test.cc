@@ -80,15 +80,16 @@ TEST_F(GrpcCanary, AbTestOnHeaderLimitedToOneMethod) {
   follow(res::grpcRoutes(), "greeter", true,
          {greeterCall("SayHello", insider), greeterCall("SayGoodbye", insider), greeterCall("SayHello"),
           greeterCall("SayGoodbye")});
-  Json analysis = {{"interval", "10s"},
-                   {"threshold", 2},
-                   {"iterations", 3},
-                   {"match", Json::array({{{"headers", {{"x-canary", {{"exact", "insider"}}}}},
-                                           {"grpcMethod", {{"service", "helloworld.Greeter"}, {"method", "SayHello"}}}}})},
-                   {"metrics", grpcChecks()}};
+  Json analysis = {
+      {"interval", "10s"},
+      {"threshold", 2},
+      {"iterations", 3},
+      {"match", Json::array({{{"headers", {{"x-canary", {{"exact", "insider"}}}}},
+                              {"grpcMethod", {{"service", "helloworld.Greeter"}, {"method", "SayHello"}}}}})},
+      {"metrics", grpcChecks()}};
   Json canary = grpcCanary("greeter", analysis);
-  canary["spec"]["service"]["route"]["rules"] =
-      Json::array({{{"name", "greeter"}, {"matches", Json::array({{{"method", {{"service", "helloworld.Greeter"}}}}})}}});
+  canary["spec"]["service"]["route"]["rules"] = Json::array(
+      {{{"name", "greeter"}, {"matches", Json::array({{{"method", {{"service", "helloworld.Greeter"}}}}})}}});
   ASSERT_NO_FATAL_FAILURE(deployAndInitialise(canary));
 
   ASSERT_TRUE(setImage(*admin, ns, "greeter", "example.com/greeter:2"));

@@ -43,10 +43,13 @@ TEST_F(Lifecycle, ControllerKilledMidAnalysisResumesWhereItWas) {
       {"interval", "10s"}, {"threshold", 2}, {"stepWeight", 20}, {"maxWeight", 80}, {"metrics", grpcChecks()}};
   ASSERT_NO_FATAL_FAILURE(deployAndInitialise(grpcCanary("greeter", analysis)));
   ASSERT_TRUE(setImage(*admin, ns, "greeter", "example.com/greeter:2"));
+  // Between two ticks: the route is at 40% and the status says so.
   ASSERT_TRUE(testbed::eventually(
       [&] {
         auto seq = recorder->sequence();
-        return !seq.empty() && seq.back() == "60/40";
+        auto c = admin->get(res::canaries(), ns, "greeter");
+        return !seq.empty() && seq.back() == "60/40" && c.ok() &&
+               (*c)["status"].value("canaryWeight", int64_t{-1}) == 40;
       },
       120s))
       << recorder->joined();

@@ -1,7 +1,8 @@
 // Scenarios 4, 7 and 8 (docs/e2e.md): a GRPCRoute the user owns (spec.routeRef) keeps everything
-// but the two weights byte for byte through a promotion; the user's edit during the analysis
-// survives and the analysis goes on; an invalid Canary gets a condition and an event and its
-// route is never written.
+// but the two weights byte for byte through a promotion; an edit during the analysis survives
+// (on a referenced route all of it, on a managed route the foreign metadata, while drift is
+// undone) and the analysis goes on; an invalid Canary gets a condition and an event and its route
+// is never written.
 #include "e2e/e2e_scenario.h"
 
 namespace pennant::e2e {
@@ -10,43 +11,50 @@ namespace {
 // The user's route: other rules, filters, per-backend filters, hostnames, labels, annotations.
 Json userRoute() {
   Json parent = {{"name", "public-gw"}, {"namespace", "gateway-system"}, {"sectionName", "grpc"}};
-  Json legacy = {{"name", "legacy"},
-                 {"matches", Json::array({{{"method", {{"service", "legacy.Greeter"}}}}})},
-                 {"filters", Json::array({{{"type", "RequestHeaderModifier"},
-                                           {"requestHeaderModifier", {{"set", Json::array({{{"name", "x-legacy"}, {"value", "1"}}})}}}}})},
-                 {"backendRefs", Json::array({{{"name", "legacy-greeter"}, {"port", 9090}}})}};
+  Json legacy = {
+      {"name", "legacy"},
+      {"matches", Json::array({{{"method", {{"service", "legacy.Greeter"}}}}})},
+      {"filters",
+       Json::array({{{"type", "RequestHeaderModifier"},
+                     {"requestHeaderModifier", {{"set", Json::array({{{"name", "x-legacy"}, {"value", "1"}}})}}}}})},
+      {"backendRefs", Json::array({{{"name", "legacy-greeter"}, {"port", 9090}}})}};
   Json greeter = {
       {"name", "greeter"},
       {"matches", Json::array({{{"method", {{"service", "helloworld.Greeter"}}}}})},
       {"filters",
-       Json::array({{{"type", "RequestHeaderModifier"},
-                     {"requestHeaderModifier", {{"add", Json::array({{{"name", "x-env"}, {"value", "prod"}}})}}}},
-                    {{"type", "ResponseHeaderModifier"}, {"responseHeaderModifier", {{"remove", Json::array({"x-debug"})}}}}})},
+       Json::array(
+           {{{"type", "RequestHeaderModifier"},
+             {"requestHeaderModifier", {{"add", Json::array({{{"name", "x-env"}, {"value", "prod"}}})}}}},
+            {{"type", "ResponseHeaderModifier"}, {"responseHeaderModifier", {{"remove", Json::array({"x-debug"})}}}}})},
       {"backendRefs",
-       Json::array({{{"name", "greeter-primary"},
-                     {"port", 9090},
-                     {"weight", 100},
-                     {"filters", Json::array({{{"type", "RequestHeaderModifier"},
-                                               {"requestHeaderModifier", {{"set", Json::array({{{"name", "x-track"}, {"value", "stable"}}})}}}}})}},
-                    {{"name", "greeter-canary"}, {"port", 9090}, {"weight", 0}}})}};
+       Json::array(
+           {{{"name", "greeter-primary"},
+             {"port", 9090},
+             {"weight", 100},
+             {"filters", Json::array({{{"type", "RequestHeaderModifier"},
+                                       {"requestHeaderModifier",
+                                        {{"set", Json::array({{{"name", "x-track"}, {"value", "stable"}}})}}}}})}},
+            {{"name", "greeter-canary"}, {"port", 9090}, {"weight", 0}}})}};
   Json debug = {{"matches", Json::array({{{"headers", Json::array({{{"name", "x-debug"}, {"value", "on"}}})}}})},
                 {"backendRefs", Json::array({{{"name", "greeter-debug"}, {"port", 9090}}})}};
-  return {{"apiVersion", "gateway.networking.k8s.io/v1"},
-          {"kind", "GRPCRoute"},
-          {"metadata",
-           {{"name", "greeter"},
-            {"labels", {{"app.kubernetes.io/managed-by", "argocd"}, {"team", "greeters"}}},
-            {"annotations", {{"argocd.argoproj.io/tracking-id", "greeters:gateway.networking.k8s.io/GRPCRoute:greeter"}}}}},
-          {"spec",
-           {{"parentRefs", Json::array({parent})},
-            {"hostnames", Json::array({"greeter.example.com", "grpc.example.com"})},
-            {"rules", Json::array({legacy, greeter, debug})}}}};
+  return {
+      {"apiVersion", "gateway.networking.k8s.io/v1"},
+      {"kind", "GRPCRoute"},
+      {"metadata",
+       {{"name", "greeter"},
+        {"labels", {{"app.kubernetes.io/managed-by", "argocd"}, {"team", "greeters"}}},
+        {"annotations", {{"argocd.argoproj.io/tracking-id", "greeters:gateway.networking.k8s.io/GRPCRoute:greeter"}}}}},
+      {"spec",
+       {{"parentRefs", Json::array({parent})},
+        {"hostnames", Json::array({"greeter.example.com", "grpc.example.com"})},
+        {"rules", Json::array({legacy, greeter, debug})}}}};
 }
 
 Json routeRefCanary(const Json& analysis) {
   Json canary = grpcCanary("greeter", analysis);
   canary["spec"]["service"] = {{"port", 9090}, {"route", {{"kind", "GRPCRoute"}}}};
-  canary["spec"]["routeRef"] = {{"apiVersion", "gateway.networking.k8s.io/v1"}, {"kind", "GRPCRoute"}, {"name", "greeter"}};
+  canary["spec"]["routeRef"] = {
+      {"apiVersion", "gateway.networking.k8s.io/v1"}, {"kind", "GRPCRoute"}, {"name", "greeter"}};
   return canary;
 }
 
@@ -143,6 +151,53 @@ TEST_F(RouteOwnership, UserEditDuringTheAnalysisSurvivesAndTheAnalysisContinues)
   for (const auto& rule : (*last)["spec"]["rules"]) ruleKept = ruleKept || rule.value("name", "") == "farewell";
   EXPECT_TRUE(ruleKept) << (*last)["spec"].dump(2);
   EXPECT_EQ(imageOf(*admin, ns, "greeter-primary"), "example.com/greeter:2");
+}
+
+TEST_F(RouteOwnership, ManagedRouteEditKeepsForeignMetadataAndDriftIsUndoneWithoutResettingWeights) {
+  recorder = std::make_unique<RouteRecorder>(admin, res::grpcRoutes(), ns, "greeter", "greeter");
+  follow(res::grpcRoutes(), "greeter", true, {greeterCall()});
+  Json analysis = {{"interval", "10s"}, {"threshold", 2}, {"stepWeights", {20, 40, 60}}, {"metrics", grpcChecks()}};
+  Json canary = grpcCanary("greeter", analysis);
+  canary["spec"]["service"]["hosts"] = Json::array({"greeter.example.com"});
+  ASSERT_NO_FATAL_FAILURE(deployAndInitialise(canary));
+  ASSERT_TRUE(setImage(*admin, ns, "greeter", "example.com/greeter:2"));
+  ASSERT_TRUE(testbed::eventually(
+      [&] {
+        auto seq = recorder->sequence();
+        return !seq.empty() && seq.back() == "80/20";
+      },
+      120s))
+      << recorder->joined();
+
+  // Someone edits the route Pennant owns: a label and an annotation of their own (they stay) and
+  // a hostname (drift from the Canary: undone, at the current weights).
+  bool edited = false;
+  for (int attempt = 0; attempt < 10 && !edited; ++attempt) {
+    auto route = admin->get(res::grpcRoutes(), ns, "greeter");
+    ASSERT_TRUE(route.ok());
+    (*route)["metadata"]["labels"]["cost-center"] = "42";
+    (*route)["metadata"]["annotations"]["edited-by"] = "someone";
+    (*route)["spec"]["hostnames"].push_back("sneaky.example.com");
+    edited = admin->update(res::grpcRoutes(), ns, *route).ok();
+  }
+  ASSERT_TRUE(edited);
+  ASSERT_TRUE(testbed::eventually(
+      [&] {
+        auto route = admin->get(res::grpcRoutes(), ns, "greeter");
+        return route.ok() && (*route)["spec"]["hostnames"] == Json::array({"greeter.example.com"});
+      },
+      60s))
+      << "the hostname drift was not undone";
+
+  ASSERT_EQ(waitForPhase({"Succeeded", "Failed"}, 240s), "Succeeded")
+      << "phases: " << join(phasesSeen, " ") << "; route: " << recorder->joined();
+  EXPECT_EQ(recorder->sequence(), (std::vector<std::string>{"100/0", "80/20", "60/40", "40/60", "100/0"}))
+      << recorder->joined();
+  auto last = admin->get(res::grpcRoutes(), ns, "greeter");
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(stringAt(*last, {"metadata", "labels", "cost-center"}), "42");
+  EXPECT_EQ(stringAt(*last, {"metadata", "annotations", "edited-by"}), "someone");
+  EXPECT_EQ((*last)["spec"]["hostnames"], Json::array({"greeter.example.com"}));
 }
 
 TEST_F(RouteOwnership, InvalidCanaryGetsAConditionAndAnEventAndTheRouteIsUntouched) {

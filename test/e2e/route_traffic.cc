@@ -62,7 +62,8 @@ Rank httpRank(const Json& match, const CallClass& call) {
   const std::string value = path.value("value", "/");
   int headers = static_cast<int>(match.value("headers", Json::array()).size());
   if (type == "Exact") return value == call.path ? Rank{1, 0, headers} : kNoMatch;
-  if (type == "RegularExpression") return std::regex_match(call.path, std::regex(value)) ? Rank{0, 0, headers} : kNoMatch;
+  if (type == "RegularExpression")
+    return std::regex_match(call.path, std::regex(value)) ? Rank{0, 0, headers} : kNoMatch;
   return pathPrefixMatches(value, call.path) ? Rank{0, static_cast<int>(value.size()), headers} : kNoMatch;
 }
 
@@ -113,7 +114,8 @@ std::map<std::string, int64_t> splitByWeight(const Json& rule, int64_t calls) {
   // Largest remainder first; stable, so ties go to the earlier backend.
   std::vector<Share*> order;
   for (auto& s : shares) order.push_back(&s);
-  std::stable_sort(order.begin(), order.end(), [](const Share* a, const Share* b) { return a->remainder > b->remainder; });
+  std::stable_sort(order.begin(), order.end(),
+                   [](const Share* a, const Share* b) { return a->remainder > b->remainder; });
   for (size_t i = 0; given < calls && i < order.size(); ++i, ++given) order[i]->calls++;
   for (const auto& s : shares) {
     if (s.calls > 0) out[s.name] += s.calls;

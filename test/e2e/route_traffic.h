@@ -16,9 +16,9 @@ namespace pennant::e2e {
 
 // One kind of call a client makes, `count` of them per tick.
 struct CallClass {
-  std::string grpcService;  // GRPCRoute: "helloworld.Greeter"
-  std::string grpcMethod;   // GRPCRoute: "SayHello"
-  std::string path = "/";   // HTTPRoute
+  std::string grpcService;                     // GRPCRoute: "helloworld.Greeter"
+  std::string grpcMethod;                      // GRPCRoute: "SayHello"
+  std::string path = "/";                      // HTTPRoute
   std::map<std::string, std::string> headers;  // names lower-case
   int count = 100;
 };

@@ -24,7 +24,8 @@ CallClass call(std::string method, std::map<std::string, std::string> headers = 
 
 TEST(RouteTraffic, SplitsExactlyByWeight) {
   Json rule = {{"backendRefs", backends(80, 20)}};
-  EXPECT_EQ(splitByWeight(rule, 100), (std::map<std::string, int64_t>{{"greeter-primary", 80}, {"greeter-canary", 20}}));
+  EXPECT_EQ(splitByWeight(rule, 100),
+            (std::map<std::string, int64_t>{{"greeter-primary", 80}, {"greeter-canary", 20}}));
   EXPECT_EQ(splitByWeight(rule, 7), (std::map<std::string, int64_t>{{"greeter-primary", 6}, {"greeter-canary", 1}}));
   EXPECT_EQ(splitByWeight({{"backendRefs", backends(100, 0)}}, 100),
             (std::map<std::string, int64_t>{{"greeter-primary", 100}}));
@@ -35,10 +36,12 @@ TEST(RouteTraffic, SplitsExactlyByWeight) {
 }
 
 TEST(RouteTraffic, GrpcAbRuleTakesOnlyItsMethodWithTheHeader) {
-  Json ab = {{"name", "pennant-ab-0"},
-             {"matches", Json::array({{{"method", {{"type", "Exact"}, {"service", "helloworld.Greeter"}, {"method", "SayHello"}}},
-                                       {"headers", Json::array({{{"type", "Exact"}, {"name", "x-canary"}, {"value", "insider"}}})}}})},
-             {"backendRefs", backends(0, 100)}};
+  Json ab = {
+      {"name", "pennant-ab-0"},
+      {"matches",
+       Json::array({{{"method", {{"type", "Exact"}, {"service", "helloworld.Greeter"}, {"method", "SayHello"}}},
+                     {"headers", Json::array({{{"type", "Exact"}, {"name", "x-canary"}, {"value", "insider"}}})}}})},
+      {"backendRefs", backends(0, 100)}};
   Json base = {{"backendRefs", backends(100, 0)}};
   Json route = grpcRoute(Json::array({ab, base}));
   EXPECT_EQ(matchRule(route, call("SayHello", {{"x-canary", "insider"}})), 0);
@@ -65,11 +68,12 @@ TEST(RouteTraffic, GrpcServiceAndRegexMatches) {
 }
 
 TEST(RouteTraffic, HttpPathPrefixIsElementWiseAndLongestWins) {
-  Json route = {{"kind", "HTTPRoute"},
-                {"spec",
-                 {{"rules", Json::array({{{"backendRefs", backends(100, 0)}},
-                                         {{"matches", Json::array({{{"path", {{"type", "PathPrefix"}, {"value", "/api"}}}}})},
-                                          {"backendRefs", backends(50, 50)}}})}}}};
+  Json route = {
+      {"kind", "HTTPRoute"},
+      {"spec",
+       {{"rules", Json::array({{{"backendRefs", backends(100, 0)}},
+                               {{"matches", Json::array({{{"path", {{"type", "PathPrefix"}, {"value", "/api"}}}}})},
+                                {"backendRefs", backends(50, 50)}}})}}}};
   CallClass c;
   c.path = "/api/users";
   EXPECT_EQ(matchRule(route, c), 1);

@@ -104,7 +104,8 @@ void TrafficFollower::tickOnce() {
 void TrafficFollower::publish(const std::string& service, const Counts& counts) {
   Json body = {{"namespace", options_.ns}, {"workload", workloadOf(service)}, {"service", service}};
   if (!options_.calls.empty()) {
-    body["grpcService"] = options_.calls.front().grpcService.empty() ? "helloworld.Greeter" : options_.calls.front().grpcService;
+    body["grpcService"] =
+        options_.calls.front().grpcService.empty() ? "helloworld.Greeter" : options_.calls.front().grpcService;
     body["grpcMethod"] = options_.calls.front().grpcMethod.empty() ? "SayHello" : options_.calls.front().grpcMethod;
   }
   if (options_.grpc) {
@@ -125,7 +126,8 @@ void TrafficFollower::publish(const std::string& service, const Counts& counts) 
   auto answer = http_->send(request);
   if (!answer.ok() || answer->status != 200) {
     std::lock_guard<std::mutex> lock(mutex_);
-    lastError_ = "publish " + service + ": " + (answer.ok() ? "HTTP " + std::to_string(answer->status) : std::string(answer.status().message()));
+    lastError_ = "publish " + service + ": " +
+                 (answer.ok() ? "HTTP " + std::to_string(answer->status) : std::string(answer.status().message()));
   }
 }
 

@@ -22,7 +22,7 @@ namespace pennant::e2e {
 
 // How one backend answers.
 struct BackendProfile {
-  double errorRate = 0;         // share of calls failing: gRPC UNAVAILABLE (14) / HTTP 503
+  double errorRate = 0;  // share of calls failing: gRPC UNAVAILABLE (14) / HTTP 503
   double latencySeconds = 0.02;
 };
 
