@@ -86,26 +86,19 @@ weights() {
   kubectl -n "$NS" get grpcroute greeter -o \
     jsonpath='{range .spec.rules[0].backendRefs[*]}{.name}={.weight} {end}' 2>/dev/null
 }
-last_event() {
-  kubectl -n "$NS" get events.events.k8s.io --field-selector regarding.name=greeter,regarding.kind=Canary \
-    --sort-by=.metadata.creationTimestamp -o jsonpath='{range .items[-1:]}{.note}{end}' 2>/dev/null | cut -c1-110
-}
 
-# watch_until PHASE... : prints a line whenever phase, weights or the last event change
+# watch_until PHASE,... : `pennant status --watch` (a line whenever the phase, the weight, the
+# failed checks or the last Event change) until the Canary reaches one of the phases.
 watch_until() {
-  local deadline=$((SECONDS + ${WATCH_TIMEOUT:-420})) last="" p line
-  while ((SECONDS < deadline)); do
-    p="$(phase)"
-    line="$(printf '%-16s %-42s %s' "${p:-<none>}" "$(weights)" "$(last_event)")"
-    if [[ "$line" != "$last" ]]; then printf '   [%4ss] %s\n' "$SECONDS" "$line"; last="$line"; fi
-    for want in "$@"; do [[ "$p" == "$want" ]] && return 0; done
-    sleep 1
-  done
-  echo "   timed out waiting for phase $*; controller log tail:"; tail -20 "$DIR/controller.log"; return 1
+  "$PENNANT" status greeter -n "$NS" --watch --until "$1" --timeout "${WATCH_TIMEOUT:-420}s" | sed 's/^/   /' && return 0
+  echo "   timed out waiting for phase $1; controller log tail:"; tail -20 "$DIR/controller.log"; return 1
+}
+# leave_phase PHASE: wait (quietly, up to 60 s) until the controller has moved the Canary on.
+leave_phase() {
+  for _ in $(seq 600); do [[ "$(phase)" != "$1" ]] && return 0; sleep 0.1; done
 }
 
 say "Waiting for Pennant to initialise the canary (primary Deployment, Services, GRPCRoute)"
-note "phase            route weights                              last event"
 watch_until Initialized
 kubectl -n "$NS" get deploy,svc,grpcroute -o name | sed 's/^/   /'
 
@@ -117,17 +110,20 @@ release() {  # release VERSION
 say "Rolling out v2 (healthy): Pennant shifts traffic step by step while grpc-success-rate holds"
 release v2
 start=$SECONDS
-watch_until Succeeded Failed
+watch_until Succeeded,Failed
 v2_phase="$(phase)"; v2_time=$((SECONDS - start))
 v2_image="$(kubectl -n "$NS" get deploy greeter-primary -o jsonpath='{.spec.template.spec.containers[0].image}')"
 
 say "Rolling out v3 (faulty: 25% UNAVAILABLE): the check fails and Pennant rolls back"
 release v3
 start=$SECONDS
-sleep 3
-watch_until Failed Succeeded
+leave_phase Succeeded
+watch_until Failed,Succeeded
 v3_phase="$(phase)"; v3_time=$((SECONDS - start))
 v3_image="$(kubectl -n "$NS" get deploy greeter-primary -o jsonpath='{.spec.template.spec.containers[0].image}')"
+
+say "pennant status greeter -n $NS (also: kubectl pennant status ...)"
+"$PENNANT" status greeter -n "$NS" | sed 's/^/   /'
 
 say "Summary"
 note "v2: $v2_phase after ${v2_time}s; primary now runs $v2_image"
