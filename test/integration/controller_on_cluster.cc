@@ -112,10 +112,13 @@ Status setImage(kube::Client& client, const std::string& ns, const std::string& 
 
 RouteWeights routeWeights(kube::Client& client, const std::string& ns, const std::string& route,
                           const std::string& apex) {
-  RouteWeights out;
   auto r = client.get(res::grpcRoutes(), ns, route);
-  if (!r.ok()) return out;
-  for (const auto& rule : (*r)["spec"]["rules"]) {
+  return r.ok() ? weightsOf(*r, apex) : RouteWeights{};
+}
+
+RouteWeights weightsOf(const Json& route, const std::string& apex) {
+  RouteWeights out;
+  for (const auto& rule : route["spec"]["rules"]) {
     const bool ab = rule.value("name", "").rfind("pennant-ab-", 0) == 0;
     int64_t primary = -1;
     int64_t canary = -1;

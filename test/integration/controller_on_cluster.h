@@ -50,6 +50,7 @@ struct RouteWeights {
   int64_t abCanary = -1;  // weight of <apex>-canary on the pennant-ab-* rule
   bool operator==(const RouteWeights&) const = default;
 };
+RouteWeights weightsOf(const Json& route, const std::string& apex);
 RouteWeights routeWeights(kube::Client& client, const std::string& ns, const std::string& route,
                           const std::string& apex);
 // The canary backend's weight on the GRPCRoute `name` (= apex); -1 when the route is absent.

@@ -1,5 +1,5 @@
 // The strategies on the real control plane, the route's weights watched at every step: A/B by a
-// gRPC header, blue/green, a user-owned route (routeRef) of which only the weights change, and a
+// gRPC header, blue/green with and without mirroring, a user-owned route (routeRef) of which only the weights change, and a
 // controller restarted in the middle of an analysis. See controller_on_cluster.h for the setup.
 #include <gtest/gtest.h>
 
@@ -63,11 +63,10 @@ TEST_F(ControllerStrategies, AbTestingByGrpcHeaderRoutesOnlyMatchingCallsToTheCa
   ASSERT_TRUE(setImage(*admin, n, "cart", "example.com/cart:2").ok());
 
   Json abRule;
-  Trace t = follow("cart", "cart", [&](const Trace& seen) {
-    if (abRule.is_null() && seen.weights.back().abCanary >= 0) {
-      auto route = admin->get(res::grpcRoutes(), n, "cart");
-      if (route.ok()) abRule = (*route)["spec"]["rules"][0];
-    }
+  Trace t = follow("cart", "cart", [&](const Trace&) {
+    if (!abRule.is_null()) return false;
+    auto route = admin->get(res::grpcRoutes(), n, "cart");  // the rule and its weight from one read
+    if (route.ok() && weightsOf(*route, "cart").abCanary >= 0) abRule = (*route)["spec"]["rules"][0];
     return false;
   });
   ASSERT_EQ(t.phases.back(), "Succeeded") << t.describe();
@@ -106,6 +105,40 @@ TEST_F(ControllerStrategies, BlueGreenSwitchesAllTrafficOnlyAfterTheIterations) 
   auto primary = admin->get(res::deployments(), n, "shelf-primary");
   ASSERT_TRUE(primary.ok());
   EXPECT_EQ((*primary)["spec"]["template"]["spec"]["containers"][0].value("image", ""), "example.com/shelf:2");
+}
+
+// The percent of the RequestMirror filter to <apex>-canary on the route's first rule; -1 without.
+int64_t mirrorPercent(const Json& route, const std::string& apex) {
+  for (const auto& f : route["spec"]["rules"][0].value("filters", Json::array())) {
+    if (f.value("type", "") == "RequestMirror" &&
+        stringAt(f, {"requestMirror", "backendRef", "name"}) == apex + "-canary") {
+      return f["requestMirror"].value("percent", 100);
+    }
+  }
+  return -1;
+}
+
+TEST_F(ControllerStrategies, BlueGreenWithMirroringMirrorsToTheCanaryUntilTheSwitch) {
+  const std::string n = ns.name();
+  Json analysis = {{"interval", "10s"}, {"threshold", 2}, {"iterations", 2}, {"mirror", true}, {"mirrorWeight", 40}};
+  initialise("stock", grpcCanary("stock", analysis));
+  ASSERT_TRUE(setImage(*admin, n, "stock", "example.com/stock:2").ok());
+
+  std::vector<std::string> mirrorTrace;  // "<primary>/<canary> mirror <percent>" at each change
+  Trace t = follow("stock", "stock", [&](const Trace&) {
+    auto route = admin->get(res::grpcRoutes(), n, "stock");  // weights and filter from one read
+    if (!route.ok()) return false;
+    RouteWeights w = weightsOf(*route, "stock");
+    std::string now = std::to_string(w.primary) + "/" + std::to_string(w.canary) + " mirror " +
+                      std::to_string(mirrorPercent(*route, "stock"));
+    if (mirrorTrace.empty() || mirrorTrace.back() != now) mirrorTrace.push_back(now);
+    return false;
+  });
+  ASSERT_EQ(t.phases.back(), "Succeeded") << t.describe();
+  // All traffic stays on the primary while 40% is mirrored to the canary; then the switch, then back.
+  EXPECT_EQ(mirrorTrace, (std::vector<std::string>{"100/0 mirror -1", "100/0 mirror 40", "0/100 mirror -1",
+                                                   "100/0 mirror -1"}))
+      << joined(mirrorTrace);
 }
 
 TEST_F(ControllerStrategies, ReferencedRouteOnlyHasTheWeightsOfTheCanaryRuleChanged) {
