@@ -1,14 +1,18 @@
 #include "e2e/e2e_env.h"
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "integration/cluster_env.h"
@@ -41,6 +45,21 @@ const kube::Resource& clusterRoleBindings() {
 }
 
 std::string roleName(const std::string& ns) { return "pennant-e2e-" + ns; }
+
+int freePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = -1;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  return port;
+}
 
 }  // namespace
 
@@ -99,7 +118,8 @@ ControllerProcess::ControllerProcess(std::string kubeconfig, std::string ns, std
     : kubeconfig_(std::move(kubeconfig)),
       ns_(std::move(ns)),
       metricsServer_(std::move(metricsServer)),
-      log_(fixtureDir() + "/controllers/" + ns_ + ".log") {}
+      log_(fixtureDir() + "/controllers/" + ns_ + ".log"),
+      healthAddr_("127.0.0.1:" + std::to_string(freePort())) {}
 
 ControllerProcess::~ControllerProcess() {
   if (pid_ > 0) stopGracefully();
@@ -117,7 +137,7 @@ Status ControllerProcess::start() {
                                    "--metrics-server",
                                    metricsServer_,
                                    "--health-addr",
-                                   "",
+                                   healthAddr_,
                                    "--log-format",
                                    "text",
                                    "--log-level",
@@ -171,6 +191,24 @@ std::string ControllerProcess::logTail(size_t lines) const {
   std::string out = "--- " + log_ + " (last lines) ---\n";
   for (size_t i = from; i < all.size(); ++i) out += all[i] + "\n";
   return out;
+}
+
+std::string ControllerProcess::scrapeMetrics() const {
+  http::Request request;
+  request.url = "http://" + healthAddr_ + "/metrics";
+  request.timeout = 5s;
+  auto answer = testbed::httpClient()->send(request);
+  return answer.ok() && answer->status == 200 ? answer->body : "";
+}
+
+double metricAnalysisValue(const std::string& exposition, const std::string& metric) {
+  const std::regex line("^flagger_canary_metric_analysis\\{[^}]*metric=\"" + metric + "\"[^}]*\\} (\\S+)$");
+  std::istringstream in(exposition);
+  for (std::string l; std::getline(in, l);) {
+    std::smatch m;
+    if (std::regex_match(l, m, line)) return std::stod(m[1].str());
+  }
+  return std::nan("");
 }
 
 // --- RouteRecorder ------------------------------------------------------------------------------

@@ -36,10 +36,13 @@ class ControllerProcess {
   void kill(int signal);  // e.g. SIGKILL; waits for the process to end
   bool stopGracefully();  // SIGTERM; true when it exited 0
   std::string logTail(size_t lines = 40) const;
+  // The controller's own /metrics (Flagger's names), "" when it does not answer.
+  std::string scrapeMetrics() const;
   const std::string& logPath() const { return log_; }
 
  private:
   std::string kubeconfig_, ns_, metricsServer_, log_;
+  std::string healthAddr_;  // 127.0.0.1:<free port>: /healthz /readyz /metrics
   pid_t pid_ = -1;
   int starts_ = 0;
 };
@@ -72,6 +75,9 @@ class RouteRecorder {
 };
 
 std::string weightSignature(const Json& route, const std::string& apex);
+
+// The value of flagger_canary_metric_analysis{metric="<metric>"} in a /metrics text; NaN if absent.
+double metricAnalysisValue(const std::string& exposition, const std::string& metric);
 
 // Manifests.
 Json deployment(const std::string& name, const std::string& image);

@@ -29,6 +29,11 @@ TEST_F(GrpcCanary, PromotedStepByStep) {
   ASSERT_TRUE(testbed::eventually([&] { return follower->ticks() >= ticks + 3; }, 30s));
   EXPECT_EQ(follower->routed("greeter-canary", 0), atEnd);
   EXPECT_EQ(follower->lastError(), "");
+  // The builtin checks were evaluated by Prometheus (not skipped): the controller's last values.
+  const std::string scrape = controller->scrapeMetrics();
+  EXPECT_EQ(metricAnalysisValue(scrape, "grpc-success-rate"), 100) << scrape;
+  const double p99 = metricAnalysisValue(scrape, "grpc-request-duration");  // ms; every call took 20 ms
+  EXPECT_TRUE(p99 > 10 && p99 <= 25) << p99;
 }
 
 TEST_F(GrpcCanary, RolledBackWhenUnavailableRises) {
@@ -60,6 +65,8 @@ TEST_F(GrpcCanary, RolledBackWhenUnavailableRises) {
   int64_t ticks = follower->ticks();
   ASSERT_TRUE(testbed::eventually([&] { return follower->ticks() >= ticks + 3; }, 30s));
   EXPECT_EQ(follower->routed("greeter-canary", 0), atEnd) << "traffic still reaches the canary after the rollback";
+  const double rate = metricAnalysisValue(controller->scrapeMetrics(), "grpc-success-rate");
+  EXPECT_TRUE(rate < 99 && rate > 50) << rate;  // 30% of the canary's calls failing for part of the window
   // The failed check is an Event naming the metric.
   EXPECT_TRUE(testbed::eventually(
       [&] {

@@ -34,6 +34,11 @@ TEST_F(Lifecycle, FlaggerHttpRouteCanaryAppliedUnchangedIsPromoted) {
   EXPECT_EQ((*route)["spec"]["hostnames"], Json::array({"www.example.com"}));
   EXPECT_EQ(stringAt((*route)["spec"]["parentRefs"][0], {"namespace"}), "istio-ingress");
   EXPECT_GT(follower->routed("podinfo-canary", 0), 0);
+  // The builtin checks were evaluated by Prometheus (not skipped): the controller's last values.
+  const std::string scrape = controller->scrapeMetrics();
+  EXPECT_EQ(metricAnalysisValue(scrape, "request-success-rate"), 100) << scrape;
+  const double p99 = metricAnalysisValue(scrape, "request-duration");  // ms; every request took 20 ms
+  EXPECT_TRUE(p99 > 10 && p99 <= 25) << p99;
 }
 
 TEST_F(Lifecycle, ControllerKilledMidAnalysisResumesWhereItWas) {
