@@ -19,8 +19,8 @@ StatusOr<Connection> connect(const KubeFlags& flags) {
   kube::KubeconfigOptions options;
   options.path = flags.kubeconfig;
   options.context = flags.context;
-  auto config = flags.kubeconfig.empty() && flags.context.empty() ? kube::loadDefault(options)
-                                                                   : kube::loadKubeconfig(options);
+  auto config =
+      flags.kubeconfig.empty() && flags.context.empty() ? kube::loadDefault(options) : kube::loadKubeconfig(options);
   if (!config.ok()) return config.status();
   Connection c;
   c.ns = flags.ns.empty() ? config->defaultNamespace : flags.ns;

@@ -34,7 +34,9 @@ std::string notApplicable(Request request, const std::string& phase) {
   if (request == Request::kPromote) {
     if (phase == ph::kProgressing || phase == ph::kWaitingPromotion) return "";
     if (phase == ph::kWaiting) return "it waits for its confirm-rollout approval (phase Waiting)";
-    if (phase == ph::kPromoting || phase == ph::kFinalising) return "it is already being promoted (phase " + phase + ")";
+    if (phase == ph::kPromoting || phase == ph::kFinalising) {
+      return "it is already being promoted (phase " + phase + ")";
+    }
   } else if (request == Request::kAbort) {
     if (phase == ph::kProgressing || phase == ph::kWaiting || phase == ph::kWaitingPromotion) return "";
     if (phase == ph::kPromoting || phase == ph::kFinalising) {
@@ -101,8 +103,9 @@ void registerRequest(CLI::App& app, Request request, const std::string& name, co
 }  // namespace
 
 void registerRequests(CLI::App& app) {
-  registerRequest(app, Request::kPromote, "promote",
-                  "Promote now: skip the remaining analysis steps and checks (the confirm-promotion gate still applies)");
+  registerRequest(
+      app, Request::kPromote, "promote",
+      "Promote now: skip the remaining analysis steps and checks (the confirm-promotion gate still applies)");
   registerRequest(app, Request::kAbort, "abort", "Abort the analysis now: route all traffic to the primary, Failed");
   registerRequest(app, Request::kPause, "pause", "Pause a Canary (spec.suspend: the controller leaves it alone)");
   registerRequest(app, Request::kResume, "resume", "Resume a paused Canary");

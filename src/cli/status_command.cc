@@ -63,7 +63,8 @@ int showOnce(const StatusFlags& flags, const Connection& conn) {
       printObjects({*canary}, true, flags.output);
       return 0;
     }
-    std::cout << describeCanary(*canary, canaryEvents(listEvents(client, conn.ns, flags.name), conn.ns, flags.name), now);
+    std::cout << describeCanary(*canary, canaryEvents(listEvents(client, conn.ns, flags.name), conn.ns, flags.name),
+                                now);
     return 0;
   }
   const std::string ns = flags.kube.allNamespaces ? "" : conn.ns;
@@ -74,7 +75,8 @@ int showOnce(const StatusFlags& flags, const Connection& conn) {
     return 0;
   }
   if (list->items.empty()) {
-    std::cerr << (ns.empty() ? std::string("No resources found") : "No resources found in " + ns + " namespace.") << "\n";
+    std::cerr << (ns.empty() ? std::string("No resources found") : "No resources found in " + ns + " namespace.")
+              << "\n";
     return 0;
   }
   std::cout << canaryTable(list->items, flags.kube.allNamespaces, now);
@@ -116,7 +118,8 @@ class Watcher {
       events_.stop();
     }
     std::cout << watchHeader(flags_.kube.allNamespaces) << std::flush;
-    const auto deadline = timeout ? std::chrono::steady_clock::now() + *timeout : std::chrono::steady_clock::time_point::max();
+    const auto deadline =
+        timeout ? std::chrono::steady_clock::now() + *timeout : std::chrono::steady_clock::time_point::max();
     std::set<std::string> keys;
     for (const auto& c : canaries_.list()) keys.insert(kube::Informer::keyOf(*c));
     bool reached = printLines(keys);
@@ -197,8 +200,8 @@ class Watcher {
 
   void deleted(const Json& canary) {
     std::lock_guard lock(mu_);
-    std::cout << "canary " << stringAt(canary, {"metadata", "namespace"}) << "/" << stringAt(canary, {"metadata", "name"})
-              << " deleted\n"
+    std::cout << "canary " << stringAt(canary, {"metadata", "namespace"}) << "/"
+              << stringAt(canary, {"metadata", "name"}) << " deleted\n"
               << std::flush;
     if (!flags_.name.empty() && !until_.empty()) {
       exitCode_ = 1;

@@ -118,8 +118,9 @@ std::vector<EventLine> canaryEvents(const std::vector<Json>& events, std::string
     line.reason = stringAt(e, {"reason"});
     line.note = stringAt(e, {"note"});
     line.count = static_cast<int>(intAt(e, {"series", "count"}, 1));
-    for (const auto& stamp : {stringAt(e, {"series", "lastObservedTime"}), stringAt(e, {"eventTime"}),
-                              stringAt(e, {"deprecatedLastTimestamp"}), stringAt(e, {"metadata", "creationTimestamp"})}) {
+    for (const auto& stamp :
+         {stringAt(e, {"series", "lastObservedTime"}), stringAt(e, {"eventTime"}),
+          stringAt(e, {"deprecatedLastTimestamp"}), stringAt(e, {"metadata", "creationTimestamp"})}) {
       if (auto t = parseTime(stamp); t && *t > line.at) line.at = *t;
     }
     out.push_back(std::move(line));
@@ -135,12 +136,14 @@ std::string formatAge(Clock::TimePoint::duration age) {
   if (seconds < 0) return "0s";
   if (seconds < 120) return fmt::format("{}s", seconds);
   const int64_t minutes = seconds / 60;
-  if (minutes < 10) return seconds % 60 == 0 ? fmt::format("{}m", minutes) : fmt::format("{}m{}s", minutes, seconds % 60);
+  if (minutes < 10)
+    return seconds % 60 == 0 ? fmt::format("{}m", minutes) : fmt::format("{}m{}s", minutes, seconds % 60);
   if (minutes < 180) return fmt::format("{}m", minutes);
   const int64_t hours = minutes / 60;
   if (hours < 8) return minutes % 60 == 0 ? fmt::format("{}h", hours) : fmt::format("{}h{}m", hours, minutes % 60);
   if (hours < 48) return fmt::format("{}h", hours);
-  if (hours < 24 * 8) return hours % 24 == 0 ? fmt::format("{}d", hours / 24) : fmt::format("{}d{}h", hours / 24, hours % 24);
+  if (hours < 24 * 8)
+    return hours % 24 == 0 ? fmt::format("{}d", hours / 24) : fmt::format("{}d{}h", hours / 24, hours % 24);
   if (hours < 24 * 365 * 2) return fmt::format("{}d", hours / 24);
   const int64_t years = hours / 24 / 365;
   const int64_t days = (hours / 24) % 365;
@@ -158,8 +161,8 @@ std::string describeCanary(const Json& canary, const std::vector<EventLine>& eve
   const std::string target = stringAt(canary, {"spec", "targetRef", "name"});
   field("Name", stringAt(canary, {"metadata", "name"}));
   field("Namespace", stringAt(canary, {"metadata", "namespace"}, "default"));
-  field("Target", stringAt(canary, {"spec", "targetRef", "kind"}, "Deployment") + "/" + target + " (primary " +
-                      target + "-primary)");
+  field("Target", stringAt(canary, {"spec", "targetRef", "kind"}, "Deployment") + "/" + target + " (primary " + target +
+                      "-primary)");
   field("Route", route(canary));
   field("Strategy", strategy(canary));
   field("Phase", p.empty() ? "<none> (not yet seen by the controller)" : p);
@@ -241,8 +244,8 @@ std::string watchRow(const Json& canary, const std::optional<EventLine>& lastEve
   std::string time = fmt::format("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
   std::string ns = withNamespace ? fmt::format("{:<{}}", stringAt(canary, {"metadata", "namespace"}), kNsWidth) : "";
   std::string event = lastEvent ? (lastEvent->type == "Warning" ? "! " : "") + oneLine(lastEvent->note, 110) : "";
-  return fmt::format("{:<10}{}{:<{}}{:<{}}{:<8}{:<8}{}\n", time, ns, stringAt(canary, {"metadata", "name"}),
-                     kNameWidth, phaseColumn(canary), kPhaseWidth, weight(canary), failedChecks(canary), event);
+  return fmt::format("{:<10}{}{:<{}}{:<{}}{:<8}{:<8}{}\n", time, ns, stringAt(canary, {"metadata", "name"}), kNameWidth,
+                     phaseColumn(canary), kPhaseWidth, weight(canary), failedChecks(canary), event);
 }
 
 }  // namespace pennant::cli

@@ -37,8 +37,8 @@ std::string slurp(const std::string& path) {
 // Runs `binary args --kubeconfig <testbed>` (or `prefix binary args` with an environment prefix).
 Result run(const std::string& args, const std::string& binary = PENNANT_BINARY, const std::string& env = "") {
   static std::atomic<int> counter{0};
-  const std::string base = fmt::format("{}/pennant-cli-test-{}-{}", std::filesystem::temp_directory_path().string(),
-                                       getpid(), counter++);
+  const std::string base =
+      fmt::format("{}/pennant-cli-test-{}-{}", std::filesystem::temp_directory_path().string(), getpid(), counter++);
   const std::string command =
       fmt::format("{} {} {} --kubeconfig {} >{}.out 2>{}.err", env, binary, args, kubeconfigPath(), base, base);
   int rc = std::system(command.c_str());
@@ -95,7 +95,10 @@ TEST_F(CliOnCluster, PauseAndResumeSetSpecSuspend) {
 TEST_F(CliOnCluster, StatusShowsPhaseAndWeight) {
   const std::string n = ns.name();
   setStatus(*admin, n, "greeter",
-            {{"phase", "Progressing"}, {"canaryWeight", 30}, {"failedChecks", 1}, {"iterations", 0},
+            {{"phase", "Progressing"},
+             {"canaryWeight", 30},
+             {"failedChecks", 1},
+             {"iterations", 0},
              {"lastTransitionTime", "2026-01-01T00:00:00Z"}});
   Result one = run("status greeter -n " + n);
   ASSERT_EQ(one.code, 0) << show(one);
@@ -139,8 +142,7 @@ TEST_F(CliOnCluster, PromoteAndAbortSetTheirAnnotationsOnlyDuringAnAnalysis) {
   Result aborted = run("abort greeter -n " + n);
   ASSERT_EQ(aborted.code, 0) << show(aborted);
   EXPECT_FALSE(annotation(*admin, n, "greeter", "pennant.io/abort").empty());
-  EXPECT_NE(run("status greeter -n " + n).out.find("Requests:        promote " + id + " (pending)"),
-            std::string::npos);
+  EXPECT_NE(run("status greeter -n " + n).out.find("Requests:        promote " + id + " (pending)"), std::string::npos);
 }
 
 TEST_F(CliOnCluster, NotFoundIsExitCodeOneWithKubectlsMessage) {
@@ -168,8 +170,7 @@ TEST_F(CliOnCluster, WorksAsAKubectlPlugin) {
   auto bin = env("TESTBED_BIN");
   ASSERT_TRUE(bin.ok()) << bin.status();
   // kubectl finds `kubectl-pennant` on PATH and hands it the arguments after `pennant`.
-  Result r = run("pennant status greeter -n " + n, *bin + "/kubectl",
-              fmt::format("PATH={}:{}:$PATH", pluginDir, *bin));
+  Result r = run("pennant status greeter -n " + n, *bin + "/kubectl", fmt::format("PATH={}:{}:$PATH", pluginDir, *bin));
   ASSERT_EQ(r.code, 0) << show(r);
   EXPECT_NE(r.out.find("Phase:           Initialized"), std::string::npos) << r.out;
   Result help = run("--help", pluginDir + "/kubectl-pennant");
@@ -186,9 +187,8 @@ TEST_F(ControllerOnCluster, PromoteAndAbortAreActedOnByTheController) {
   ASSERT_TRUE(eventually([&] { return phaseOf(*admin, n, "greeter") == "Initialized"; }, 180s))
       << "phase " << phaseOf(*admin, n, "greeter");
 
-  auto watch = std::async(std::launch::async, [&] {
-    return run("status greeter --watch --until Succeeded,Failed --timeout 5m -n " + n);
-  });
+  auto watch = std::async(std::launch::async,
+                          [&] { return run("status greeter --watch --until Succeeded,Failed --timeout 5m -n " + n); });
   ASSERT_TRUE(setImage(*admin, n, "greeter", "example.com/greeter:2").ok());
   ASSERT_TRUE(eventually([&] { return canaryWeight(*admin, n, "greeter") >= 10; }, 120s))
       << "phase " << phaseOf(*admin, n, "greeter");

@@ -76,8 +76,9 @@ TEST(StatusView, SelectsTheCanarysEventsOldestFirst) {
 }
 
 TEST(StatusView, DescribesOneCanary) {
-  std::vector<EventLine> events = {{"Normal", "Synced", "New revision detected! Scaling up greeter.demo", kNow - 40s, 1},
-                                   {"Warning", "Synced", "Halt advancement\ngrpc-success-rate", kNow - 12s, 2}};
+  std::vector<EventLine> events = {
+      {"Normal", "Synced", "New revision detected! Scaling up greeter.demo", kNow - 40s, 1},
+      {"Warning", "Synced", "Halt advancement\ngrpc-success-rate", kNow - 12s, 2}};
   std::string text = describeCanary(canary(), events, kNow);
   EXPECT_EQ(text,
             "Name:            greeter\n"
@@ -104,7 +105,8 @@ TEST(StatusView, ShowsPausedCanariesRequestsAndStrategies) {
                    {"spec", {{"suspend", true}, {"analysis", {{"iterations", 5}, {"stepWeight", nullptr}}}}},
                    {"status", {{"iterations", 2}, {"handledRequests", {{"abort", "a1"}}}}}});
   std::string text = describeCanary(c, {}, kNow);
-  EXPECT_NE(text.find("Strategy:        blue/green, 5 iterations, every 10s, threshold 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Strategy:        blue/green, 5 iterations, every 10s, threshold 2\n"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("Iterations:      2/5\n"), std::string::npos) << text;
   EXPECT_NE(text.find("Paused:          yes"), std::string::npos) << text;
   EXPECT_NE(text.find("Requests:        promote p1 (pending), abort a1 (handled)\n"), std::string::npos) << text;
@@ -125,7 +127,8 @@ TEST(StatusView, TablesCanaries) {
             "greeter        Progressing          40       1/2      12s\n"
             "web-frontend   Succeeded (paused)   0        0/2      12s\n");
   std::string all = canaryTable({canary(), other}, true, kNow);
-  EXPECT_EQ(all.substr(0, all.find('\n')), "NAMESPACE   NAME           PHASE                WEIGHT   FAILED   LAST TRANSITION");
+  EXPECT_EQ(all.substr(0, all.find('\n')),
+            "NAMESPACE   NAME           PHASE                WEIGHT   FAILED   LAST TRANSITION");
   EXPECT_NE(all.find("\nprod        web-frontend   Succeeded (paused)"), std::string::npos) << all;
   Json fresh = canary({{"status", nullptr}});
   EXPECT_EQ(canaryTable({fresh}, false, kNow),
