@@ -9,11 +9,8 @@ Json slackLikeBody(const AlertTarget& t, std::string_view author, std::string_vi
                    const std::vector<Field>& fields, std::string_view color) {
   Json sfields = Json::array();
   for (const auto& f : fields) sfields.push_back({{"title", f.name}, {"value", f.value}, {"short", false}});
-  Json attachment = {{"color", color},
-                     {"author_name", author},
-                     {"text", message},
-                     {"mrkdwn_in", {"text"}},
-                     {"fields", sfields}};
+  Json attachment = {
+      {"color", color}, {"author_name", author}, {"text", message}, {"mrkdwn_in", {"text"}}, {"fields", sfields}};
   return {{"channel", t.channel},
           {"username", t.username},
           {"icon_url", ""},
@@ -40,11 +37,11 @@ Json gchatBody(std::string_view author, std::string_view message, const std::vec
   for (const auto& f : fields) {
     sections.push_back(paragraph(f.name + "<br><font color=#848484><strong>" + f.value + "</strong></font>"));
   }
-  return {{"cards", Json::array({{{"header",
-                                   {{"title", "Flagger"},
-                                    {"subtitle", author},
-                                    {"imageUrl", "https://flagger.app/favicon.png"}}},
-                                  {"sections", sections}}})}};
+  return {
+      {"cards",
+       Json::array(
+           {{{"header", {{"title", "Flagger"}, {"subtitle", author}, {"imageUrl", "https://flagger.app/favicon.png"}}},
+             {"sections", sections}}})}};
 }
 
 // Pennant's own `generic` provider: the alert as plain JSON for any receiver (no chat layout).
@@ -52,8 +49,8 @@ Json genericBody(std::string_view workload, std::string_view ns, std::string_vie
                  const std::vector<Field>& fields, Severity s) {
   Json fieldMap = Json::object();
   for (const auto& f : fields) fieldMap[f.name] = f.value;
-  return {{"name", workload},     {"namespace", ns},   {"message", message},
-          {"severity", severityName(s)}, {"fields", fieldMap}};
+  return {
+      {"name", workload}, {"namespace", ns}, {"message", message}, {"severity", severityName(s)}, {"fields", fieldMap}};
 }
 
 // The address read from a Secret (and a token) is itself a credential: errors must not carry it.
@@ -69,17 +66,18 @@ Status redacted(const Status& s, const AlertTarget& t) {
   return Status(s.code(), message);
 }
 
-bool looksLikeUrl(std::string_view url) {
-  return url.starts_with("http://") || url.starts_with("https://");
-}
+bool looksLikeUrl(std::string_view url) { return url.starts_with("http://") || url.starts_with("https://"); }
 
 }  // namespace
 
 std::string_view severityName(Severity s) {
   switch (s) {
-    case Severity::kInfo: return "info";
-    case Severity::kWarn: return "warn";
-    case Severity::kError: return "error";
+    case Severity::kInfo:
+      return "info";
+    case Severity::kWarn:
+      return "warn";
+    case Severity::kError:
+      return "error";
   }
   return "info";
 }
@@ -107,8 +105,10 @@ StatusOr<std::vector<AlertRef>> parseAlertRefs(const Json& alerts) {
     ref.providerName = stringAt(a, {"providerRef", "name"});
     ref.providerNamespace = stringAt(a, {"providerRef", "namespace"});
     auto sev = parseSeverity(stringAt(a, {"severity"}));
-    if (sev.ok()) ref.severity = *sev;
-    else problem(i, ".severity: " + std::string(sev.status().message()));
+    if (sev.ok())
+      ref.severity = *sev;
+    else
+      problem(i, ".severity: " + std::string(sev.status().message()));
     if (ref.providerName.empty()) problem(i, ".providerRef.name: required");
     out.push_back(std::move(ref));
   }
@@ -162,8 +162,8 @@ StatusOr<AlertTarget> resolveAlertTarget(const api::AlertProvider& provider, con
   if (!provider.secretRefName.empty()) {
     const Json* address = secretData ? findPath(*secretData, {"address"}) : nullptr;
     if (address == nullptr || !address->is_string()) {
-      return absl::FailedPreconditionError("alert provider " + provider.namespace_ + "/" + provider.name +
-                                           ": secret " + provider.secretRefName + " has no \"address\"");
+      return absl::FailedPreconditionError("alert provider " + provider.namespace_ + "/" + provider.name + ": secret " +
+                                           provider.secretRefName + " has no \"address\"");
     }
     t.url = address->get<std::string>();
     t.token = stringAt(*secretData, {"token"});
@@ -209,7 +209,8 @@ Status postAlertUnredacted(http::Client& client, const AlertTarget& target, std:
   request.method = "POST";
   request.url = alertUrl(target);
   request.headers = {{"Content-Type", "application/json"}};
-  if (target.type == "slack" && !target.token.empty()) request.headers.push_back({"Authorization", "Bearer " + target.token});
+  if (target.type == "slack" && !target.token.empty())
+    request.headers.push_back({"Authorization", "Bearer " + target.token});
   request.body = body.dump();
   request.timeout = std::chrono::seconds(5);  // Flagger's notifier timeout
   auto response = client.send(request);

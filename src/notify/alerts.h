@@ -1,6 +1,7 @@
 #pragma once
 // Alerts through AlertProviders (slack, msteams, discord, rocket, gchat with Flagger's message
-// formats; Pennant's `generic`: plain JSON) and severity filtering. Choosing and formatting are pure; postAlert() is the I/O.
+// formats; Pennant's `generic`: plain JSON) and severity filtering. Choosing and formatting are pure; postAlert() is
+// the I/O.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,7 +51,7 @@ std::vector<Field> alertFields(const api::Canary& canary, std::string_view clust
 struct AlertTarget {
   std::string type;  // slack | msteams | discord | rocket | gchat | generic
   std::string url;
-  std::string token;  // slack only: sent as a bearer token
+  std::string token;        // slack only: sent as a bearer token
   bool fromSecret = false;  // url/token came from the Secret: never put them in an error or a log
   std::string username = "flagger";
   std::string channel = "general";

@@ -52,9 +52,10 @@ class ReconcilerNotifyTest : public ::testing::Test, public ControllerTest {
  protected:
   void SetUp() override {
     server.on("GET", "/api/v1/query", [this](const TestRequest&) {
-      Json sample = {{"metric", Json::object()}, {"value", Json::array({1700000000, std::to_string(errorRate.load())})}};
-      return TestResponse::json(200, {{"status", "success"},
-                                      {"data", {{"resultType", "vector"}, {"result", Json::array({sample})}}}});
+      Json sample = {{"metric", Json::object()},
+                     {"value", Json::array({1700000000, std::to_string(errorRate.load())})}};
+      return TestResponse::json(
+          200, {{"status", "success"}, {"data", {{"resultType", "vector"}, {"result", Json::array({sample})}}}});
     });
     server.on("POST", kSecretPath, [this](const TestRequest& r) {
       std::lock_guard lock(mu);
@@ -72,10 +73,11 @@ class ReconcilerNotifyTest : public ::testing::Test, public ControllerTest {
     ASSERT_TRUE(fake->create(secrets(), kNs, secretWithAddress("dead-url", "http://127.0.0.1:1/S3CRET-dead")).ok());
     ASSERT_TRUE(fake->create(alertProviders(), kNs, provider("hooks", "generic", "hook-url")).ok());
     ASSERT_TRUE(fake->create(alertProviders(), kNs, provider("dead", "slack", "dead-url")).ok());
-    Json tmpl = {{"apiVersion", "flagger.app/v1beta1"},
-                 {"kind", "MetricTemplate"},
-                 {"metadata", {{"name", "error-rate"}, {"namespace", kNs}}},
-                 {"spec", {{"provider", {{"type", "prometheus"}, {"address", server.url()}}}, {"query", "sum(errors)"}}}};
+    Json tmpl = {
+        {"apiVersion", "flagger.app/v1beta1"},
+        {"kind", "MetricTemplate"},
+        {"metadata", {{"name", "error-rate"}, {"namespace", kNs}}},
+        {"spec", {{"provider", {{"type", "prometheus"}, {"address", server.url()}}}, {"query", "sum(errors)"}}}};
     ASSERT_TRUE(fake->create(metricTemplates(), kNs, tmpl).ok());
 
     metrics = std::make_shared<ControllerMetrics>("test");
@@ -150,7 +152,7 @@ TEST_F(ReconcilerNotifyTest, AlertsReachTheProviderFromTheSecretAndTheGaugeCarri
 
   spdlog::default_logger()->flush();
   const std::string logs = logText.str();
-  EXPECT_THAT(logs, HasSubstr("pager"));  // the dead receiver's failure is logged...
+  EXPECT_THAT(logs, HasSubstr("pager"));        // the dead receiver's failure is logged...
   EXPECT_THAT(logs, Not(HasSubstr("S3CRET")));  // ...without either secret address
 }
 

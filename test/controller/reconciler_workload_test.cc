@@ -16,17 +16,18 @@ using kube::resources::hpas;
 using kube::resources::services;
 
 Json targetHpa(int maxReplicas) {
-  return {{"apiVersion", "autoscaling/v2"},
-          {"kind", "HorizontalPodAutoscaler"},
-          {"metadata", {{"name", "greeter"}, {"namespace", kNs}, {"labels", {{"team", "a"}}}}},
-          {"spec",
-           {{"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", "greeter"}}},
-            {"minReplicas", 2},
-            {"maxReplicas", maxReplicas},
-            {"metrics",
-             Json::array({{{"type", "Resource"},
-                           {"resource",
-                            {{"name", "cpu"}, {"target", {{"type", "Utilization"}, {"averageUtilization", 80}}}}}}})}}}};
+  return {
+      {"apiVersion", "autoscaling/v2"},
+      {"kind", "HorizontalPodAutoscaler"},
+      {"metadata", {{"name", "greeter"}, {"namespace", kNs}, {"labels", {{"team", "a"}}}}},
+      {"spec",
+       {{"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", "greeter"}}},
+        {"minReplicas", 2},
+        {"maxReplicas", maxReplicas},
+        {"metrics",
+         Json::array({{{"type", "Resource"},
+                       {"resource",
+                        {{"name", "cpu"}, {"target", {{"type", "Utilization"}, {"averageUtilization", 80}}}}}}})}}}};
 }
 
 class ReconcilerWorkloadTest : public ::testing::Test, public ControllerTest {

@@ -131,7 +131,7 @@ TEST_F(ControllerOnCluster, InvalidCanaryGetsAConditionAndAnEventAndItsRouteIsUn
 
 TEST_F(ControllerOnCluster, FailingRolloutWebhooksRollTheCanaryBack) {
   const std::string n = ns.name();
-  std::atomic<int> calls{0};  // declared first: it must outlive the server whose handler counts
+  std::atomic<int> calls{0};               // declared first: it must outlive the server whose handler counts
   pennant::testing::TestHttpServer hooks;  // on loopback; the controller runs in this process
   hooks.on("POST", "/check", [&](const pennant::testing::TestRequest&) {
     calls++;

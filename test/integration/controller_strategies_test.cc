@@ -1,6 +1,6 @@
 // The strategies on the real control plane, the route's weights watched at every step: A/B by a
-// gRPC header, blue/green with and without mirroring, a user-owned route (routeRef) of which only the weights change, and a
-// controller restarted in the middle of an analysis. See controller_on_cluster.h for the setup.
+// gRPC header, blue/green with and without mirroring, a user-owned route (routeRef) of which only the weights change,
+// and a controller restarted in the middle of an analysis. See controller_on_cluster.h for the setup.
 #include <gtest/gtest.h>
 
 #include "integration/controller_on_cluster.h"
@@ -17,8 +17,8 @@ struct Trace {
   std::vector<RouteWeights> weights;
   std::string describe() const {
     std::string out = "phases: " + joined(phases) + "weights(primary/canary/ab):";
-    for (const auto& w : weights) out += " " + std::to_string(w.primary) + "/" + std::to_string(w.canary) + "/" +
-                                         std::to_string(w.abCanary);
+    for (const auto& w : weights)
+      out += " " + std::to_string(w.primary) + "/" + std::to_string(w.canary) + "/" + std::to_string(w.abCanary);
     return out;
   }
 };
@@ -136,8 +136,8 @@ TEST_F(ControllerStrategies, BlueGreenWithMirroringMirrorsToTheCanaryUntilTheSwi
   });
   ASSERT_EQ(t.phases.back(), "Succeeded") << t.describe();
   // All traffic stays on the primary while 40% is mirrored to the canary; then the switch, then back.
-  EXPECT_EQ(mirrorTrace, (std::vector<std::string>{"100/0 mirror -1", "100/0 mirror 40", "0/100 mirror -1",
-                                                   "100/0 mirror -1"}))
+  EXPECT_EQ(mirrorTrace,
+            (std::vector<std::string>{"100/0 mirror -1", "100/0 mirror 40", "0/100 mirror -1", "100/0 mirror -1"}))
       << joined(mirrorTrace);
 }
 
@@ -163,8 +163,8 @@ TEST_F(ControllerStrategies, ReferencedRouteOnlyHasTheWeightsOfTheCanaryRuleChan
   Json canary = grpcCanary("till", {{"interval", "10s"}, {"threshold", 2}, {"stepWeight", 50}, {"maxWeight", 50}});
   canary["spec"]["service"].erase("gatewayRefs");
   canary["spec"]["service"].erase("route");
-  canary["spec"]["routeRef"] = {{"apiVersion", "gateway.networking.k8s.io/v1"}, {"kind", "GRPCRoute"},
-                                {"name", "storefront"}};
+  canary["spec"]["routeRef"] = {
+      {"apiVersion", "gateway.networking.k8s.io/v1"}, {"kind", "GRPCRoute"}, {"name", "storefront"}};
   initialise("till", canary);
   ASSERT_TRUE(setImage(*admin, n, "till", "example.com/till:2").ok());
 
@@ -197,8 +197,8 @@ TEST_F(ControllerStrategies, ReferencedRouteOnlyHasTheWeightsOfTheCanaryRuleChan
 
 TEST_F(ControllerStrategies, AControllerRestartedMidAnalysisResumesWhereTheStatusSaysIt) {
   const std::string n = ns.name();
-  initialise("ledger", grpcCanary("ledger", {{"interval", "10s"}, {"threshold", 2}, {"stepWeight", 20},
-                                            {"maxWeight", 60}}));
+  initialise("ledger",
+             grpcCanary("ledger", {{"interval", "10s"}, {"threshold", 2}, {"stepWeight", 20}, {"maxWeight", 60}}));
   ASSERT_TRUE(setImage(*admin, n, "ledger", "example.com/ledger:2").ok());
   ASSERT_TRUE(eventually([&] { return canaryWeight(*admin, n, "ledger") == 20; }, 120s))
       << "phase " << phaseOf(*admin, n, "ledger");

@@ -13,23 +13,24 @@ using namespace std::chrono_literals;
 namespace res = kube::resources;
 
 Json hpa(const std::string& name, int maxReplicas) {
-  return {{"apiVersion", "autoscaling/v2"},
-          {"kind", "HorizontalPodAutoscaler"},
-          {"metadata", {{"name", name}, {"labels", {{"team", "shop"}}}}},
-          {"spec",
-           {{"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", name}}},
-            {"minReplicas", 1},
-            {"maxReplicas", maxReplicas},
-            {"metrics",
-             Json::array({{{"type", "Resource"},
-                           {"resource",
-                            {{"name", "cpu"}, {"target", {{"type", "Utilization"}, {"averageUtilization", 80}}}}}}})}}}};
+  return {
+      {"apiVersion", "autoscaling/v2"},
+      {"kind", "HorizontalPodAutoscaler"},
+      {"metadata", {{"name", name}, {"labels", {{"team", "shop"}}}}},
+      {"spec",
+       {{"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", name}}},
+        {"minReplicas", 1},
+        {"maxReplicas", maxReplicas},
+        {"metrics",
+         Json::array({{{"type", "Resource"},
+                       {"resource",
+                        {{"name", "cpu"}, {"target", {{"type", "Utilization"}, {"averageUtilization", 80}}}}}}})}}}};
 }
 
 bool hasFinalizer(kube::Client& client, const std::string& ns, const std::string& name) {
   auto c = client.get(res::canaries(), ns, name);
-  return c.ok() && (*c)["metadata"].value("finalizers", Json::array()).dump().find("finalizer.flagger.app") !=
-                       std::string::npos;
+  return c.ok() &&
+         (*c)["metadata"].value("finalizers", Json::array()).dump().find("finalizer.flagger.app") != std::string::npos;
 }
 
 using ControllerWorkload = ControllerOnCluster;
@@ -111,8 +112,8 @@ TEST_F(ControllerWorkload, RevertOnDeletionMidAnalysisSendsAReferencedRouteBackT
   Json canary = grpcCanary("mint", {{"interval", "10s"}, {"threshold", 2}, {"stepWeight", 30}, {"maxWeight", 90}});
   canary["spec"]["service"].erase("gatewayRefs");
   canary["spec"]["service"].erase("route");
-  canary["spec"]["routeRef"] = {{"apiVersion", "gateway.networking.k8s.io/v1"}, {"kind", "GRPCRoute"},
-                                {"name", "coins"}};
+  canary["spec"]["routeRef"] = {
+      {"apiVersion", "gateway.networking.k8s.io/v1"}, {"kind", "GRPCRoute"}, {"name", "coins"}};
   canary["spec"]["revertOnDeletion"] = true;
   ASSERT_OK_CREATE(createSoon(*admin, res::canaries(), n, canary));
   ASSERT_TRUE(eventually([&] { return phaseOf(*admin, n, "mint") == "Initialized"; }, 180s))

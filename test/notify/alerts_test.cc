@@ -27,7 +27,10 @@ api::Canary canaryWith(const Json& analysis) {
 }
 
 TEST(ShouldAlert, FlaggerSeverityFilter) {
-  struct Row { Severity subscribed, event; bool expect; };
+  struct Row {
+    Severity subscribed, event;
+    bool expect;
+  };
   for (auto r : {Row{Severity::kInfo, Severity::kInfo, true}, Row{Severity::kInfo, Severity::kError, true},
                  Row{Severity::kWarn, Severity::kInfo, false}, Row{Severity::kWarn, Severity::kWarn, true},
                  Row{Severity::kWarn, Severity::kError, true}, Row{Severity::kError, Severity::kWarn, false},
@@ -38,7 +41,8 @@ TEST(ShouldAlert, FlaggerSeverityFilter) {
 }
 
 TEST(ParseAlertRefs, DefaultsAndErrors) {
-  auto refs = parseAlertRefs(Json::parse(R"([{"name":"on-call","severity":"error","providerRef":{"name":"pd","namespace":"ops"}},
+  auto refs = parseAlertRefs(
+      Json::parse(R"([{"name":"on-call","severity":"error","providerRef":{"name":"pd","namespace":"ops"}},
                                                {"name":"team","providerRef":{"name":"slack"}}])"));
   ASSERT_TRUE(refs.ok()) << refs.status();
   EXPECT_EQ((*refs)[0].severity, Severity::kError);
@@ -47,7 +51,8 @@ TEST(ParseAlertRefs, DefaultsAndErrors) {
   EXPECT_EQ(providerNamespace((*refs)[1], "test"), "test");
   auto bad = parseAlertRefs(Json::parse(R"([{"name":"x","severity":"fatal"}])"));
   ASSERT_FALSE(bad.ok());
-  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("analysis.alerts[0].severity: unknown severity \"fatal\""));
+  EXPECT_THAT(std::string(bad.status().message()),
+              HasSubstr("analysis.alerts[0].severity: unknown severity \"fatal\""));
   EXPECT_THAT(std::string(bad.status().message()), HasSubstr("analysis.alerts[0].providerRef.name: required"));
 }
 
@@ -66,7 +71,8 @@ TEST(AlertFields, FlaggerMetadataPerStrategy) {
   auto bg = alertFields(canaryWith({{"interval", "1m"}, {"iterations", 3}}), "", true);
   EXPECT_EQ(bg.back().value, "Blue/Green");
   auto ab = alertFields(
-      canaryWith({{"interval", "1m"}, {"iterations", 3}, {"match", {{{"headers", {{"x", {{"exact", "1"}}}}}}}}}), "", true);
+      canaryWith({{"interval", "1m"}, {"iterations", 3}, {"match", {{{"headers", {{"x", {{"exact", "1"}}}}}}}}}), "",
+      true);
   EXPECT_EQ(ab.back().value, "A/B Testing");
   EXPECT_TRUE(alertFields(canary, "", false).empty());
 }
@@ -105,7 +111,8 @@ TEST(AlertBody, EachProviderFlaggerShape) {
   EXPECT_EQ((*rocket)["attachments"][0]["color"], "#0076D7");
 
   auto teams = alertBody({.type = "msteams", .url = "https://t/"}, "podinfo", "test", "ok", fields, Severity::kWarn);
-  EXPECT_EQ(*teams, Json::parse(R"({"@type":"MessageCard","@context":"http://schema.org/extensions","themeColor":"0076D7",
+  EXPECT_EQ(*teams,
+            Json::parse(R"({"@type":"MessageCard","@context":"http://schema.org/extensions","themeColor":"0076D7",
     "summary":"podinfo.test","sections":[{"activityTitle":"ok","activitySubtitle":"podinfo.test",
     "facts":[{"name":"Target","value":"Deployment/podinfo.test"}]}]})"));
 
