@@ -55,6 +55,7 @@ Manager::Manager(kube::ClientPtr client, ManagerOptions options)
   }
   metrics_->addExposition(router::gatewayapi::routeWriteExposition);
   store_ = std::make_shared<InformerObjectStore>();
+  store_->readOutside(options_.ns, client_);  // templates, providers and their Secrets in other namespaces
   queue_ = std::make_unique<kube::WorkQueue>();
   kube::EventRecorderOptions recorderOptions;
   recorderOptions.reportingInstance = options_.identity;

@@ -32,10 +32,15 @@ class ClientObjectStore final : public ObjectStore {
 class InformerObjectStore final : public ObjectStore {
  public:
   void add(const kube::Resource& r, std::shared_ptr<kube::Informer> informer);
+  // The caches hold `watchedNs` only (--namespace): objects of other namespaces (a MetricTemplate
+  // or AlertProvider a Canary names there, and their Secrets) are read through `client` instead.
+  void readOutside(std::string watchedNs, kube::ClientPtr client);
   kube::ObjectPtr get(const kube::Resource& r, std::string_view ns, std::string_view name) const override;
 
  private:
   std::map<std::string, std::shared_ptr<kube::Informer>> informers_;
+  std::string watchedNs_;  // "" = the caches hold every namespace
+  kube::ClientPtr outside_;
 };
 
 }  // namespace pennant::controller
