@@ -35,12 +35,13 @@ std::string slurp(const std::string& path) {
 }
 
 // Runs `binary args --kubeconfig <testbed>` (or `prefix binary args` with an environment prefix).
-Result run(const std::string& args, const std::string& binary = PENNANT_BINARY, const std::string& env = "") {
+Result run(const std::string& args, const std::string& binary = PENNANT_BINARY, const std::string& env = "",
+           const std::string& kubeconfig = kubeconfigPath()) {
   static std::atomic<int> counter{0};
   const std::string base =
       fmt::format("{}/pennant-cli-test-{}-{}", std::filesystem::temp_directory_path().string(), getpid(), counter++);
   const std::string command =
-      fmt::format("{} {} {} --kubeconfig {} >{}.out 2>{}.err", env, binary, args, kubeconfigPath(), base, base);
+      fmt::format("{} {} {} --kubeconfig {} >{}.out 2>{}.err", env, binary, args, kubeconfig, base, base);
   int rc = std::system(command.c_str());
   Result r{WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(base + ".out"), slurp(base + ".err")};
   std::filesystem::remove(base + ".out");
@@ -160,6 +161,39 @@ TEST_F(CliOnCluster, NotFoundIsExitCodeOneWithKubectlsMessage) {
   Result empty = run("status -n " + n + "-none");
   EXPECT_EQ(empty.code, 0) << show(empty);
   EXPECT_EQ(empty.err, "No resources found in " + n + "-none namespace.\n");
+}
+
+TEST_F(CliOnCluster, ForbiddenIsExitCodeOneWithKubectlsMessage) {
+  // A ServiceAccount without any RBAC, in a kubeconfig whose context names the namespace (so no -n).
+  const std::string n = ns.name();
+  const kube::Resource serviceAccounts{"", "v1", "serviceaccounts", true};
+  ASSERT_OK_CREATE(admin->create(
+      serviceAccounts, n, {{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "nobody"}}}}));
+  auto token = serviceAccountToken(n, "nobody", 600);
+  ASSERT_TRUE(token.ok()) << token.status();
+  auto server = env("APISERVER");
+  auto ca = env("CA_FILE");
+  ASSERT_TRUE(server.ok() && ca.ok());
+  const std::string path =
+      fmt::format("{}/pennant-cli-nobody-{}.kubeconfig", std::filesystem::temp_directory_path().string(), getpid());
+  std::ofstream(path) << fmt::format(
+      "apiVersion: v1\nkind: Config\n"
+      "clusters: [{{name: t, cluster: {{server: '{}', certificate-authority: '{}'}}}}]\n"
+      "users: [{{name: nobody, user: {{token: '{}'}}}}]\n"
+      "contexts: [{{name: other, context: {{cluster: t, user: nobody}}}}, "
+      "{{name: limited, context: {{cluster: t, user: nobody, namespace: '{}'}}}}]\n"
+      "current-context: other\n",
+      *server, *ca, *token, n);
+  Result r = run("status greeter --context limited", PENNANT_BINARY, "", path);
+  EXPECT_EQ(r.code, 1) << show(r);
+  EXPECT_EQ(r.err, fmt::format("Error from server (Forbidden): canaries.flagger.app \"greeter\" is forbidden: User "
+                               "\"system:serviceaccount:{}:nobody\" cannot get resource \"canaries\" in API group "
+                               "\"flagger.app\" in the namespace \"{}\"\n",
+                               n, n));
+  Result p = run("pause greeter --context limited", PENNANT_BINARY, "", path);
+  EXPECT_EQ(p.code, 1) << show(p);
+  EXPECT_NE(p.err.find("Error from server (Forbidden)"), std::string::npos) << p.err;
+  std::filesystem::remove(path);
 }
 
 TEST_F(CliOnCluster, WorksAsAKubectlPlugin) {
