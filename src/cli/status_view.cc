@@ -2,6 +2,7 @@
 
 #include <absl/time/time.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -97,6 +98,37 @@ std::string requests(const Json& canary) {
   return out;
 }
 
+// "grpc-success-rate (min 99), latency (max 500, template latency)": the metric checks each step runs.
+std::string metricChecks(const Json& canary) {
+  const Json* metrics = findPath(canary, {"spec", "analysis", "metrics"});
+  if (!metrics || !metrics->is_array()) return "";
+  std::string out;
+  for (const Json& m : *metrics) {
+    std::vector<std::string> limits;
+    for (const char* bound : {"min", "max"}) {
+      const Json* v = findPath(m, {"thresholdRange", bound});
+      if (v && v->is_number()) limits.push_back(fmt::format("{} {}", bound, v->dump()));
+    }
+    std::string templ = stringAt(m, {"templateRef", "name"});
+    if (!templ.empty()) limits.push_back("template " + templ);
+    std::string item = stringAt(m, {"name"});
+    if (!limits.empty()) item += " (" + fmt::format("{}", fmt::join(limits, ", ")) + ")";
+    out += (out.empty() ? "" : ", ") + item;
+  }
+  return out;
+}
+
+// "load-test (rollout), gate (confirm-promotion)".
+std::string webhooks(const Json& canary) {
+  const Json* hooks = findPath(canary, {"spec", "analysis", "webhooks"});
+  if (!hooks || !hooks->is_array()) return "";
+  std::string out;
+  for (const Json& h : *hooks) {
+    out += (out.empty() ? "" : ", ") + stringAt(h, {"name"}) + " (" + stringAt(h, {"type"}, "rollout") + ")";
+  }
+  return out;
+}
+
 std::string oneLine(std::string text, size_t max) {
   std::replace(text.begin(), text.end(), '\n', ' ');
   if (text.size() > max) text = text.substr(0, max - 3) + "...";
@@ -165,6 +197,8 @@ std::string describeCanary(const Json& canary, const std::vector<EventLine>& eve
                       "-primary)");
   field("Route", route(canary));
   field("Strategy", strategy(canary));
+  if (std::string checks = metricChecks(canary); !checks.empty()) field("Checks", checks);
+  if (std::string hooks = webhooks(canary); !hooks.empty()) field("Webhooks", hooks);
   field("Phase", p.empty() ? "<none> (not yet seen by the controller)" : p);
   if (!p.empty()) {
     int64_t w = intAt(canary, {"status", "canaryWeight"}, 0);

@@ -100,6 +100,24 @@ TEST(StatusView, DescribesOneCanary) {
             "  12s (x2) Warning  Synced       Halt advancement grpc-success-rate\n");
 }
 
+TEST(StatusView, ListsTheChecksAndWebhooks) {
+  Json c = canary({{"spec",
+                    {{"analysis",
+                      {{"metrics",
+                        {{{"name", "grpc-success-rate"}, {"thresholdRange", {{"min", 99}}}, {"interval", "1m"}},
+                         {{"name", "latency"},
+                          {"templateRef", {{"name", "p99"}}},
+                          {"thresholdRange", {{"min", 0}, {"max", 0.5}}}}}},
+                       {"webhooks",
+                        {{{"name", "load"}, {"url", "http://x"}},
+                         {{"name", "gate"}, {"type", "confirm-promotion"}, {"url", "http://y"}}}}}}}}});
+  std::string text = describeCanary(c, {}, kNow);
+  EXPECT_NE(text.find("Checks:          grpc-success-rate (min 99), latency (min 0, max 0.5, template p99)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Webhooks:        load (rollout), gate (confirm-promotion)\n"), std::string::npos) << text;
+}
+
 TEST(StatusView, ShowsPausedCanariesRequestsAndStrategies) {
   Json c = canary({{"metadata", {{"annotations", {{"pennant.io/promote", "p1"}, {"pennant.io/abort", "a1"}}}}},
                    {"spec", {{"suspend", true}, {"analysis", {{"iterations", 5}, {"stepWeight", nullptr}}}}},
