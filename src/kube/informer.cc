@@ -27,6 +27,32 @@ Informer::Informer(ClientPtr client, InformerOptions options)
 
 Informer::~Informer() { stop(); }
 
+void Informer::addIndex(const std::string& name, IndexFunc fn) { indexFns_[name] = std::move(fn); }
+
+std::vector<std::string> Informer::keysByIndex(const std::string& name, const std::string& value) const {
+  std::shared_lock lock(cacheMu_);
+  auto index = indices_.find(name);
+  if (index == indices_.end()) return {};
+  auto keys = index->second.find(value);
+  if (keys == index->second.end()) return {};
+  return {keys->second.begin(), keys->second.end()};
+}
+
+void Informer::indexAdd(const std::string& key, const Entry& entry) {
+  for (const auto& [name, value] : entry.indexed) indices_[name][value].insert(key);
+}
+
+void Informer::indexRemove(const std::string& key, const Entry& entry) {
+  for (const auto& [name, value] : entry.indexed) {
+    auto index = indices_.find(name);
+    if (index == indices_.end()) continue;
+    auto keys = index->second.find(value);
+    if (keys == index->second.end()) continue;
+    keys->second.erase(key);
+    if (keys->second.empty()) index->second.erase(keys);
+  }
+}
+
 void Informer::start() {
   if (thread_.joinable()) return;
   thread_ = std::thread([this] { reflector_.run(); });
@@ -95,6 +121,9 @@ Informer::Entry Informer::freeze(Json object, ObjectPtr* view) const {
   if (options_.transform) options_.transform(object);
   Entry entry;
   entry.resourceVersion = stringAt(object, {"metadata", "resourceVersion"});
+  for (const auto& [name, fn] : indexFns_) {
+    for (std::string& value : fn(object)) entry.indexed.emplace_back(name, std::move(value));
+  }
   if (options_.storage == CacheStorage::kPacked) {
     entry.packed = packObject(object);
     if (view != nullptr) *view = std::make_shared<const Json>(std::move(object));
@@ -151,6 +180,8 @@ void Informer::replace(std::vector<Json> items, const std::string& /*resourceVer
       if (!fresh.contains(key)) deleted.push_back(materialize(entry));
     }
     cache_.swap(fresh);
+    indices_.clear();
+    for (const auto& [key, entry] : cache_) indexAdd(key, entry);
   }
   views.clear();
   for (const EventHandlers& h : handlers_) {
@@ -174,13 +205,19 @@ void Informer::apply(WatchEvent::Type type, Json object) {
   {
     std::unique_lock lock(cacheMu_);
     auto it = cache_.find(key);
-    if (it != cache_.end()) old = std::move(it->second);
+    if (it != cache_.end()) {
+      indexRemove(key, it->second);
+      old = std::move(it->second);
+    }
     if (type == WatchEvent::Type::kDeleted) {
       if (it != cache_.end()) cache_.erase(it);
-    } else if (it != cache_.end()) {
-      it->second = std::move(entry);
     } else {
-      cache_.emplace(std::move(key), std::move(entry));
+      indexAdd(key, entry);
+      if (it != cache_.end()) {
+        it->second = std::move(entry);
+      } else {
+        cache_.emplace(std::move(key), std::move(entry));
+      }
     }
   }
   ObjectPtr before = old ? materialize(*old) : nullptr;

@@ -10,9 +10,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "kube/cache_transform.h"
@@ -26,6 +28,10 @@ using ObjectPtr = std::shared_ptr<const Json>;
 // Called on the informer's thread after the cache has changed, in event order. Keep them short
 // (enqueue a key); they may read the cache but must not call addHandlers(). A delete carries the last state the cache knew,
 // also when the object vanished while the watch was down (noticed on re-list).
+// Names under which an object is filed in a secondary index (client-go's IndexFunc), e.g. the
+// "namespace/name" of each Deployment a Canary refers to.
+using IndexFunc = std::function<std::vector<std::string>(const Json& object)>;
+
 struct EventHandlers {
   std::function<void(const ObjectPtr& object)> onAdd;
   std::function<void(const ObjectPtr& before, const ObjectPtr& after)> onUpdate;
@@ -62,6 +68,12 @@ class Informer final : private ReflectorStore {
 
   // Registers handlers; when the cache already holds objects they are replayed as onAdd first.
   void addHandlers(EventHandlers handlers);
+  // Adds a secondary index; call before start(). Values are computed once, as an object enters
+  // the cache, so handlers find related objects without unpacking every cached one.
+  void addIndex(const std::string& name, IndexFunc fn);
+  // Keys ("namespace/name") of the cached objects filed under `value` in index `name`.
+  std::vector<std::string> keysByIndex(const std::string& name, const std::string& value) const;
+
   // Starts listing and watching on a thread of its own. Call once.
   void start();
   // Stops the watch and joins the thread; the cache keeps its last contents. Idempotent.
@@ -93,15 +105,21 @@ class Informer final : private ReflectorStore {
     ObjectPtr tree;              // kTree
     std::string packed;          // kPacked
     std::string resourceVersion;
+    std::vector<std::pair<std::string, std::string>> indexed;  // (index name, value)
   };
   // Transforms the object and stores it; `view` receives the object handlers see.
   Entry freeze(Json object, ObjectPtr* view) const;
   ObjectPtr materialize(const Entry& entry) const;
+  // Both require cacheMu_ held for writing.
+  void indexAdd(const std::string& key, const Entry& entry);
+  void indexRemove(const std::string& key, const Entry& entry);
 
   InformerOptions options_;
   Reflector reflector_;
   mutable std::shared_mutex cacheMu_;
   std::map<std::string, Entry, std::less<>> cache_;
+  std::map<std::string, IndexFunc> indexFns_;  // fixed before start()
+  std::map<std::string, std::map<std::string, std::set<std::string>>> indices_;  // name -> value -> keys
   mutable std::mutex handlersMu_;  // also serialises dispatch against addHandlers' replay
   std::vector<EventHandlers> handlers_;
   std::atomic<bool> synced_{false};

@@ -106,5 +106,36 @@ TEST(PackedStorage, ReadsHandlersAndRelistsSeeTheSameObjectsAsTrees) {
   EXPECT_EQ(seen, (std::vector<std::string>{"add v", "add v", "update v->w", "delete other/b", "delete ns/a"}));
 }
 
+TEST(InformerIndex, FindsObjectsByIndexedValueAcrossUpdatesDeletesAndRelists) {
+  const Resource configMaps{"", "v1", "configmaps", true};
+  for (CacheStorage storage : {CacheStorage::kTree, CacheStorage::kPacked}) {
+    InformerOptions options;
+    options.resource = configMaps;
+    options.storage = storage;
+    Informer informer(std::make_shared<fakes::FakeKubeClient>(), options);
+    informer.addIndex("owner", [](const Json& o) {
+      return std::vector<std::string>{o["metadata"]["namespace"].get<std::string>() + "/" +
+                                      o["data"]["k"].get<std::string>()};
+    });
+    Json a = applied();
+    Json b = applied();
+    b["metadata"]["name"] = "b";
+    informer.replace({a, b}, "1");
+    EXPECT_EQ(informer.keysByIndex("owner", "ns/v"), (std::vector<std::string>{"ns/a", "ns/b"}));
+    Json moved = a;
+    moved["metadata"]["resourceVersion"] = "2";
+    moved["data"]["k"] = "w";
+    informer.apply(WatchEvent::Type::kModified, moved);
+    EXPECT_EQ(informer.keysByIndex("owner", "ns/v"), (std::vector<std::string>{"ns/b"}));
+    EXPECT_EQ(informer.keysByIndex("owner", "ns/w"), (std::vector<std::string>{"ns/a"}));
+    informer.apply(WatchEvent::Type::kDeleted, b);
+    EXPECT_TRUE(informer.keysByIndex("owner", "ns/v").empty());
+    informer.replace({b}, "3");
+    EXPECT_TRUE(informer.keysByIndex("owner", "ns/w").empty());
+    EXPECT_EQ(informer.keysByIndex("owner", "ns/v"), (std::vector<std::string>{"ns/b"}));
+    EXPECT_TRUE(informer.keysByIndex("missing", "ns/v").empty());
+  }
+}
+
 }  // namespace
 }  // namespace pennant::kube
