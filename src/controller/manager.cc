@@ -1,5 +1,6 @@
 #include "controller/manager.h"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <thread>
@@ -42,6 +43,26 @@ std::string apexOf(const Json& canary) {
   return apex.empty() ? targetOf(canary) : apex;
 }
 
+// Indices of the Canary cache: "namespace/name" of the objects a Canary watches, so an event
+// finds its Canaries without unpacking every Canary of the namespace.
+void addCanaryIndices(kube::Informer& canaries) {
+  auto keys = [](const Json& c, std::vector<std::string> names) {
+    const std::string ns = stringAt(c, {"metadata", "namespace"});
+    std::vector<std::string> out;
+    for (const auto& name : names) {
+      if (!name.empty()) out.push_back(kube::Informer::keyOf(ns, name));
+    }
+    return out;
+  };
+  canaries.addIndex("workload", [keys](const Json& c) { return keys(c, {targetOf(c), targetOf(c) + "-primary"}); });
+  canaries.addIndex("service", [keys](const Json& c) {
+    const std::string apex = apexOf(c);
+    return keys(c, {apex, apex + "-primary", apex + "-canary"});
+  });
+  canaries.addIndex("route",
+                    [keys](const Json& c) { return keys(c, {apexOf(c), stringAt(c, {"spec", "routeRef", "name"})}); });
+}
+
 }  // namespace
 
 Manager::Manager(kube::ClientPtr client, ManagerOptions options)
@@ -49,6 +70,9 @@ Manager::Manager(kube::ClientPtr client, ManagerOptions options)
   if (!options_.clock) options_.clock = systemClock();
   if (options_.identity.empty()) options_.identity = defaultIdentity();
   if (options_.workers < 1) options_.workers = 1;
+  // One glibc arena per informer/worker thread fragments the heap (each keeps its own free
+  // pages); two arenas suffice for this I/O-bound process (docs/benchmarks.md, scale run).
+  mallopt(M_ARENA_MAX, 2);
   metrics_ = std::make_shared<ControllerMetrics>(options_.version);
   if (auto rest = std::dynamic_pointer_cast<kube::RestClient>(client_)) {
     metrics_->addExposition([rest] { return kube::requestCountsExposition(rest->requestCounts()); });
@@ -90,6 +114,7 @@ void Manager::watch(const kube::Resource& r, std::function<void(const Json&)> on
   // Packed entries: ~1/20 of the memory of JSON trees, for ~10 µs of unpacking per cache read.
   io.storage = kube::CacheStorage::kPacked;
   auto informer = std::make_shared<kube::Informer>(client_, io);
+  if (canaries) addCanaryIndices(*informer);
   kube::EventHandlers handlers;
   handlers.onAdd = [onChange](const kube::ObjectPtr& o) { onChange(*o); };
   handlers.onUpdate = [onChange, canaries](const kube::ObjectPtr& before, const kube::ObjectPtr& after) {
@@ -128,11 +153,12 @@ void Manager::enqueueCanaries(const std::string& ns, const std::function<bool(co
   }
 }
 
-void Manager::enqueueForDeployment(const Json& deployment) {
-  const std::string name = stringAt(deployment, {"metadata", "name"});
-  enqueueCanaries(stringAt(deployment, {"metadata", "namespace"}),
-                  [&](const Json& c) { return targetOf(c) == name || targetOf(c) + "-primary" == name; });
+void Manager::enqueueIndexed(const std::string& index, const Json& object) {
+  if (!canaries_) return;
+  for (const auto& key : canaries_->keysByIndex(index, kube::Informer::keyOf(object))) queue_->add(key);
 }
+
+void Manager::enqueueForDeployment(const Json& deployment) { enqueueIndexed("workload", deployment); }
 
 void Manager::enqueueForConfig(const Json& config, bool secret) {
   const std::string ns = stringAt(config, {"metadata", "namespace"});
@@ -150,13 +176,7 @@ void Manager::enqueueForConfig(const Json& config, bool secret) {
   });
 }
 
-void Manager::enqueueForService(const Json& service) {
-  const std::string name = stringAt(service, {"metadata", "name"});
-  enqueueCanaries(stringAt(service, {"metadata", "namespace"}), [&](const Json& c) {
-    const std::string apex = apexOf(c);
-    return name == apex || name == apex + "-primary" || name == apex + "-canary";
-  });
-}
+void Manager::enqueueForService(const Json& service) { enqueueIndexed("service", service); }
 
 void Manager::enqueueForAutoscaler(const Json& hpa) {
   const std::string name = stringAt(hpa, {"metadata", "name"});
@@ -166,12 +186,7 @@ void Manager::enqueueForAutoscaler(const Json& hpa) {
   });
 }
 
-void Manager::enqueueForRoute(const Json& route) {
-  const std::string name = stringAt(route, {"metadata", "name"});
-  enqueueCanaries(stringAt(route, {"metadata", "namespace"}), [&](const Json& c) {
-    return apexOf(c) == name || stringAt(c, {"spec", "routeRef", "name"}) == name;
-  });
-}
+void Manager::enqueueForRoute(const Json& route) { enqueueIndexed("route", route); }
 
 Status Manager::process(const std::string& key) {
   auto result = reconciler_->reconcile(key);
@@ -246,6 +261,9 @@ Status Manager::run() {
     while (!stopping_) {
       stopped_.wait_for(lock, std::chrono::seconds(10), [this] { return stopping_.load(); });
       updateTotals();
+      // Decoded watch events are short-lived trees; glibc keeps their freed pages (in every
+      // thread's arena) unless asked; returning them keeps RSS near the heap in use (docs/benchmarks.md).
+      malloc_trim(0);
     }
   }
   // Graceful shutdown: finish in-flight reconciles, release the Lease, write queued Events.

@@ -63,6 +63,8 @@ class Manager {
   void watch(const kube::Resource& r, std::function<void(const Json&)> onChange, bool canaries = false);
   // Canaries (keys) of `ns` for which `matches(canary)` holds.
   void enqueueCanaries(const std::string& ns, const std::function<bool(const Json&)>& matches);
+  // Canaries filed under the object's "namespace/name" in one of the Canary cache's indices.
+  void enqueueIndexed(const std::string& index, const Json& object);
   void enqueueForDeployment(const Json& deployment);
   void enqueueForConfig(const Json& config, bool secret);
   void enqueueForService(const Json& service);
