@@ -164,14 +164,8 @@ StatusOr<ReconcileResult> Reconciler::reconcileValid(const Json& manifest, api::
   if (deps_.metrics) {
     for (const auto& [metric, value] : stages.measuredValues()) deps_.metrics->setMetricAnalysis(canary, metric, value);
   }
-  for (const auto& check : obs.checks) {
-    if (!check.passed) deps_.events->record(manifest, true, kSyncedReason, check.message);
-  }
-  for (const auto& hook : obs.webhooks) {
-    if (!hook.passed && hook.type != analysis::HookType::kRollback) {
-      deps_.events->record(manifest, true, kSyncedReason, hook.message);
-    }
-  }
+  // Failed checks and hooks become Events through step()'s RecordEvent actions (one each, with
+  // Flagger's wording); recording them here as well showed every failure twice.
 
   analysis::Decision decision = analysis::step(canary, canary.status, obs);
   if (decision.holdReason.empty()) recordStep(key);
