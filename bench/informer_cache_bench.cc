@@ -80,10 +80,12 @@ Json deployment(int i) {
 
 size_t heapInUse() { return mallinfo2().uordblks; }
 
-// Bytes of heap per cached Deployment, with and without managedFields kept.
+// Bytes of heap per cached Deployment. Mode 0: everything kept; 1: managedFields dropped (the
+// default); 2: dropBookkeeping (also last-applied-configuration); 3: as 2, packed (deflated CBOR).
 void BM_CacheMemoryPerObject(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
-  const bool dropManagedFields = state.range(1) != 0;
+  const int64_t mode = state.range(1);
+  const bool dropManagedFields = mode != 0;
   std::vector<Json> items;
   for (int i = 0; i < n; ++i) items.push_back(deployment(i));
   const double jsonBytes = static_cast<double>(items[0].dump().size());
@@ -93,6 +95,8 @@ void BM_CacheMemoryPerObject(benchmark::State& state) {
     InformerOptions o;
     o.resource = kDeployments;
     o.dropManagedFields = dropManagedFields;
+    if (mode >= 2) o.transform = pennant::kube::dropBookkeeping;
+    if (mode == 3) o.storage = pennant::kube::CacheStorage::kPacked;
     auto informer = std::make_unique<Informer>(std::make_shared<pennant::fakes::FakeKubeClient>(), o);
     malloc_trim(0);
     const size_t before = heapInUse();
@@ -110,7 +114,7 @@ void BM_CacheMemoryPerObject(benchmark::State& state) {
   state.counters["json_bytes_per_object"] = jsonBytes;
   state.counters["objects/s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_CacheMemoryPerObject)->Args({5000, 1})->Args({5000, 0})->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_CacheMemoryPerObject)->Args({5000, 1})->Args({5000, 0})->Args({5000, 2})->Args({5000, 3})->Unit(benchmark::kMillisecond)->Iterations(3);
 
 // Watch events applied to the cache and dispatched to a handler, without any transport.
 void BM_InformerApplyEvents(benchmark::State& state) {
