@@ -148,6 +148,20 @@ StatusOr<ReconcileResult> Reconciler::reconcileValid(const Json& manifest, api::
 
   WorkloadSync workloads(*deps_.client, *deps_.store, canary);
   if (canary.status.phase.empty() || canary.status.phase == "Initializing") {
+    // The route is checked before the first workload write: an unusable route (a referenced one
+    // without the apex backend, one owned by someone else) must leave the workloads as they are.
+    Status usable = router.checkRoutes(canary, router::routeStateFor(canary, 0, "Initialized"));
+    if (usable.code() == absl::StatusCode::kInvalidArgument) {
+      return rejectInvalid(manifest, "InvalidRoute", std::string(usable.message()));
+    }
+    if (usable.code() == absl::StatusCode::kFailedPrecondition) {
+      return rejectInvalid(manifest, "RouteNotOwned", std::string(usable.message()));
+    }
+    if (kube::isNotFound(usable)) {  // a referenced route not created yet: wait for it
+      deps_.events->record(manifest, true, kSyncedReason, std::string(usable.message()));
+      return ReconcileResult{interval, canary.status.phase};
+    }
+    PENNANT_RETURN_IF_ERROR(usable);
     PENNANT_RETURN_IF_ERROR(workloads.ensurePrimary(*target).status());
   }
   PENNANT_RETURN_IF_ERROR(workloads.ensureServices(*target));

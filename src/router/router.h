@@ -56,6 +56,11 @@ class Router {
   // Weights on the route. kUnavailable while a parent matching a gatewayRef has not Accepted the
   // route's current generation (weights not yet in effect must not be trusted).
   virtual StatusOr<Weights> getRoutes(const api::Canary& canary) = 0;
+  // What setRoutes(canary, state) would refuse, found without writing anything: the same
+  // kInvalidArgument / kFailedPrecondition, and kNotFound for a referenced route that is missing.
+  // The controller asks before initialisation so an unusable route stops the Canary before any
+  // workload or Service is touched.
+  virtual Status checkRoutes(const api::Canary& canary, const RouteState& state) = 0;
   // Called when the Canary is deleted: removes Pennant's A/B rules from a referenced route and
   // sends its traffic to the primary. A managed route goes with its ownerReference.
   virtual Status finalize(const api::Canary& canary) = 0;

@@ -3,6 +3,7 @@
 #include "fakes/fake_kube_client.h"
 #include "router/canary_fixtures.h"
 #include "router/gatewayapi/route_writer.h"
+#include "kube/errors.h"
 #include "router/router.h"
 
 namespace pennant::router {
@@ -65,6 +66,33 @@ TEST(GatewayApiRouter, FinalizeRestoresAReferencedRoute) {
   ASSERT_TRUE(router->finalize(c).ok());
   auto after = client->get(gatewayapi::routeResource(c), "demo", "greeter");
   EXPECT_EQ((*after)["spec"], (*stored)["spec"]);
+}
+
+TEST(GatewayApiRouter, CheckRoutesFindsWhatSetRoutesWouldRefuseWithoutWriting) {
+  auto client = std::make_shared<fakes::FakeKubeClient>();
+  api::Canary managed = canaryFrom(grpcCanaryManifest());
+  auto router = *makeRouter(managed.provider, client);
+  // A managed route that does not exist yet is fine (it will be created) and is not created here.
+  EXPECT_TRUE(router->checkRoutes(managed, routeStateFor(managed, 0, "Initialized")).ok());
+  EXPECT_TRUE(kube::isNotFound(client->get(gatewayapi::routeResource(managed), "demo", "greeter").status()));
+
+  Json m = grpcCanaryManifest();
+  m["spec"]["service"].erase("route");
+  m["spec"]["routeRef"] = yaml("{apiVersion: gateway.networking.k8s.io/v1, kind: GRPCRoute, name: greeter}");
+  api::Canary referenced = canaryFrom(m);
+  auto missing = router->checkRoutes(referenced, routeStateFor(referenced, 0, "Initialized"));
+  EXPECT_TRUE(kube::isNotFound(missing)) << missing;
+
+  // A referenced route that never names the apex backends cannot be driven.
+  Json user =
+      yaml(R"({apiVersion: gateway.networking.k8s.io/v1, kind: GRPCRoute, metadata: {name: greeter, namespace: demo},
+    spec: {rules: [{backendRefs: [{name: greeter-primary, port: 9090}]}]}})");
+  auto stored = client->create(gatewayapi::routeResource(referenced), "demo", user);
+  ASSERT_TRUE(stored.ok());
+  auto invalid = router->checkRoutes(referenced, routeStateFor(referenced, 0, "Initialized"));
+  EXPECT_EQ(invalid.code(), StatusCode::kInvalidArgument) << invalid;
+  auto after = client->get(gatewayapi::routeResource(referenced), "demo", "greeter");
+  EXPECT_EQ(stringAt(*after, {"metadata", "resourceVersion"}), stringAt(*stored, {"metadata", "resourceVersion"}));
 }
 
 }  // namespace

@@ -27,6 +27,23 @@ StatusOr<Weights> GatewayApiRouter::getRoutes(const api::Canary& canary) {
   return readWeights(canary, route);
 }
 
+Status GatewayApiRouter::checkRoutes(const api::Canary& canary, const RouteState& state) {
+  const kube::Resource resource = routeResource(canary);
+  std::shared_ptr<const Json> existing = cache_ ? cache_->fresh(resource, canary.namespace_, routeName(canary)) : nullptr;
+  if (existing == nullptr) {
+    auto read = client_->get(resource, canary.namespace_, routeName(canary));
+    if (read.ok()) {
+      existing = std::make_shared<const Json>(*std::move(read));
+    } else if (!kube::isNotFound(read.status())) {
+      return read.status();
+    } else if (canary.routeRef) {
+      return absl::NotFoundError("spec.routeRef: " + canary.routeRef->kind + " " + canary.namespace_ + "/" +
+                                 routeName(canary) + " does not exist (Pennant never creates a referenced route)");
+    }
+  }
+  return desiredRoute(canary, existing.get(), state).status();
+}
+
 Status GatewayApiRouter::finalize(const api::Canary& canary) {
   // A managed route is garbage-collected through its ownerReference.
   if (!canary.routeRef) return absl::OkStatus();

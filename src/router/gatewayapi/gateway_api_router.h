@@ -17,6 +17,7 @@ class GatewayApiRouter final : public Router {
   // Router
   StatusOr<WriteResult> setRoutes(const api::Canary& canary, const RouteState& state) override;
   StatusOr<Weights> getRoutes(const api::Canary& canary) override;
+  Status checkRoutes(const api::Canary& canary, const RouteState& state) override;
   Status finalize(const api::Canary& canary) override;
 
  private:
