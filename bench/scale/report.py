@@ -18,7 +18,8 @@ def load(directory):
     for path in sorted(glob.glob(os.path.join(directory, "scale-*.json"))):
         with open(path) as f:
             runs.append(json.load(f))
-    return sorted(runs, key=lambda r: (r.get("label", ""), r["n"]))
+    # "before" first, then the other labels in order
+    return sorted(runs, key=lambda r: (r.get("label", "") != "before", r.get("label", ""), r["n"]))
 
 
 def split_api(window):
@@ -117,7 +118,7 @@ def api_breakdown(run, window):
 def svg(runs, path):
     """Steady RSS (MB) and CPU (% of a core, mixed window) against N, one line per label."""
     width, height, pad = 720, 320, 60
-    labels = sorted({r.get("label", "") for r in runs})
+    labels = list(dict.fromkeys(r.get("label", "") for r in runs))
     ns = sorted({r["n"] for r in runs})
     colours = ["#c0392b", "#2471a3", "#239b56", "#7d3c98"]
     panels = [("steady RSS (MB)", lambda r: r["mixed_window"]["rss_kb_median"] / 1024),
