@@ -1,5 +1,8 @@
 #include "controller/reconciler.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include "analysis/plan.h"
 #include "analysis/step.h"
 #include "common/log.h"
@@ -29,6 +32,22 @@ Json toJson(const std::map<std::string, std::string>& m) {
   Json out = Json::object();
   for (const auto& [k, v] : m) out[k] = v;
   return out;
+}
+
+// A Canary at rest (Initialized, Succeeded, Failed) that this pass left alone waits for a watch
+// event: a new revision, a tracked ConfigMap/Secret, its Services, route or primary changing all
+// enqueue it at once. Looking again every analysis interval only cost CPU (about 1 ms per idle
+// Canary per interval: 3% of a core at 1,000 Canaries with a 30 s interval); a slow resync stays
+// as a safety net, like an informer resync.
+constexpr std::chrono::seconds kRestingResync{std::chrono::minutes(5)};
+
+std::chrono::seconds restingRequeue(const analysis::Decision& decision, bool userRequestPending) {
+  const std::string& p = decision.status.phase;
+  const bool resting = p == "Initialized" || p == "Succeeded" || p == "Failed";
+  if (!resting || !decision.actions.empty() || decision.statusChanged || userRequestPending) {
+    return decision.requeueAfter;
+  }
+  return std::max(decision.requeueAfter, kRestingResync);
 }
 
 bool hasValidatedCondition(const Json& conditions) {
@@ -217,7 +236,7 @@ StatusOr<ReconcileResult> Reconciler::reconcileValid(const Json& manifest, api::
     deps_.metrics->setStatus(canary, decision.status.phase);
     deps_.metrics->setWeight(canary, 100 - decision.status.canaryWeight, decision.status.canaryWeight);
   }
-  return ReconcileResult{decision.requeueAfter, decision.status.phase};
+  return ReconcileResult{restingRequeue(decision, requested), decision.status.phase};
 }
 
 }  // namespace pennant::controller

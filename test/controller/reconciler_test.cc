@@ -80,6 +80,14 @@ TEST_F(ReconcilerTest, InitialisationCreatesPrimaryServicesAndRouteThenScalesTar
   ASSERT_TRUE(second->requeueAfter.has_value());
   EXPECT_EQ(second->requeueAfter->count(), 10);
   EXPECT_TRUE(hasEvent("Initialization done!"));
+
+  // At rest and left alone, the Canary waits for a watch event (a slow resync as a safety net)
+  // instead of being looked at every analysis interval.
+  auto resting = tick();
+  ASSERT_TRUE(resting.ok()) << resting.status();
+  EXPECT_EQ(phase(), "Initialized");
+  ASSERT_TRUE(resting->requeueAfter.has_value());
+  EXPECT_EQ(resting->requeueAfter->count(), 300);
 }
 
 TEST_F(ReconcilerTest, NewRevisionStepsTheRouteUpToMaxWeightThenPromotesWithOneStatusWritePerReconcile) {
