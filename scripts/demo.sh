@@ -49,7 +49,7 @@ say "Building the local control plane from Go modules (cached after the first ru
 source "$ROOT/test/cluster/versions.sh"
 cache="${PENNANT_TESTBED_CACHE:-$HOME/.cache/pennant-testbed}/$TESTBED_KEY"
 [[ -x "$cache/kube-apiserver" ]] || note "first build: about 8 minutes on 2 cores (measured), ~2 GB of memory"
-BIN="$("$ROOT/test/cluster/build.sh" | tail -1)"
+BIN="$("$ROOT/test/cluster/build.sh" controlplane | tail -1)"  # not helm: only the packaging tests use it
 export PATH="$BIN:$PATH"
 
 # --- 2. control plane, Prometheus, simulator, controller ----------------------------------------

@@ -29,15 +29,17 @@ build() {
 }
 
 only=${1:-all}
+# want NAME: NAME is asked for. "controlplane" is everything but helm (what the demo needs).
+want() { [[ $only == all || $only == "$1" || ($only == controlplane && $1 != helm) ]]; }
 total=$SECONDS
-[[ $only == all || $only == etcd ]] && build etcd etcd go.etcd.io/etcd/server/v3
-[[ $only == all || $only == kwok ]] && build kwok kwok sigs.k8s.io/kwok/cmd/kwok
+want etcd && build etcd etcd go.etcd.io/etcd/server/v3
+want kwok && build kwok kwok sigs.k8s.io/kwok/cmd/kwok
 for c in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
-  [[ $only == all || $only == "$c" ]] && build "$c" k8s "k8s.io/kubernetes/cmd/$c" "$K8S_LDFLAGS"
+  want "$c" && build "$c" k8s "k8s.io/kubernetes/cmd/$c" "$K8S_LDFLAGS"
 done
 # Helm is versioned inside the directory (helm-<version>, linked as helm) so that a cache made before
 # helm was added, or before a helm bump, gains it without rebuilding the control plane.
-if [[ $only == all || $only == helm ]]; then
+if want helm; then
   build "helm-$HELM_VERSION" helm helm.sh/helm/v3/cmd/helm \
     "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
   ln -sfn "helm-$HELM_VERSION" "$BIN/helm"
@@ -66,6 +68,6 @@ stageData() {
     log "KWOK stages written to $stages"
   fi
 }
-[[ $only == all || $only == data ]] && stageData
+want data && stageData
 log "control plane ready in $((SECONDS - total))s"
 echo "$BIN"
