@@ -31,19 +31,6 @@ std::string fixtureDir() {
   return PENNANT_E2E_DEFAULT_DIR;
 }
 
-const kube::Resource& serviceAccounts() {
-  static const kube::Resource r{"", "v1", "serviceaccounts", true};
-  return r;
-}
-const kube::Resource& clusterRoles() {
-  static const kube::Resource r{"rbac.authorization.k8s.io", "v1", "clusterroles", false};
-  return r;
-}
-const kube::Resource& clusterRoleBindings() {
-  static const kube::Resource r{"rbac.authorization.k8s.io", "v1", "clusterrolebindings", false};
-  return r;
-}
-
 std::string roleName(const std::string& ns) { return "pennant-e2e-" + ns; }
 
 int freePort() {
@@ -73,21 +60,7 @@ StatusOr<std::string> fixtureValue(const std::string& key) {
 }
 
 StatusOr<std::string> controllerKubeconfig(kube::Client& admin, const std::string& ns) {
-  PENNANT_ASSIGN_OR_RETURN(std::string text,
-                           readFile(std::string(PENNANT_SOURCE_DIR) + "/deploy/rbac/cluster-role.yaml"));
-  PENNANT_ASSIGN_OR_RETURN(Json role, parseYaml(text));
-  role["metadata"] = {{"name", roleName(ns)}};
-  PENNANT_RETURN_IF_ERROR(createSoon(admin, clusterRoles(), "", role).status());
-  Json account = {{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "pennant"}}}};
-  PENNANT_RETURN_IF_ERROR(createSoon(admin, serviceAccounts(), ns, account).status());
-  Json binding = {
-      {"apiVersion", "rbac.authorization.k8s.io/v1"},
-      {"kind", "ClusterRoleBinding"},
-      {"metadata", {{"name", roleName(ns)}}},
-      {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", roleName(ns)}}},
-      {"subjects", Json::array({{{"kind", "ServiceAccount"}, {"name", "pennant"}, {"namespace", ns}}})}};
-  PENNANT_RETURN_IF_ERROR(createSoon(admin, clusterRoleBindings(), "", binding).status());
-  PENNANT_ASSIGN_OR_RETURN(std::string token, testbed::serviceAccountToken(ns, "pennant", 3600));
+  PENNANT_ASSIGN_OR_RETURN(std::string token, testbed::shippedRoleToken(admin, ns, roleName(ns)));
   PENNANT_ASSIGN_OR_RETURN(std::string server, testbed::env("APISERVER"));
   PENNANT_ASSIGN_OR_RETURN(std::string ca, testbed::env("CA_FILE"));
   Json kubeconfig = {
@@ -108,8 +81,7 @@ StatusOr<std::string> controllerKubeconfig(kube::Client& admin, const std::strin
 }
 
 void removeControllerAccess(kube::Client& admin, const std::string& ns) {
-  (void)admin.remove(clusterRoleBindings(), "", roleName(ns));
-  (void)admin.remove(clusterRoles(), "", roleName(ns));
+  testbed::removeShippedRole(admin, roleName(ns));
 }
 
 // --- ControllerProcess --------------------------------------------------------------------------
@@ -283,45 +255,10 @@ std::vector<Json> RouteRecorder::objects() const {
 
 // --- helpers ------------------------------------------------------------------------------------
 
-Json deployment(const std::string& name, const std::string& image) {
-  Json labels = {{"app", name}};
-  return {{"apiVersion", "apps/v1"},
-          {"kind", "Deployment"},
-          {"metadata", {{"name", name}, {"labels", labels}}},
-          {"spec",
-           {{"replicas", 1},
-            {"selector", {{"matchLabels", labels}}},
-            {"template",
-             {{"metadata", {{"labels", labels}}},
-              {"spec", {{"containers", Json::array({{{"name", "app"}, {"image", image}}})}}}}}}}};
-}
-
-bool setImage(kube::Client& admin, const std::string& ns, const std::string& name, const std::string& image) {
-  for (int attempt = 0; attempt < 10; ++attempt) {
-    auto d = admin.get(res::deployments(), ns, name);
-    if (!d.ok()) return false;
-    (*d)["spec"]["template"]["spec"]["containers"][0]["image"] = image;
-    auto updated = admin.update(res::deployments(), ns, *d);
-    if (updated.ok()) return true;
-    if (!kube::isConflict(updated.status())) return false;
-  }
-  return false;
-}
-
 std::string imageOf(kube::Client& admin, const std::string& ns, const std::string& name) {
   auto d = admin.get(res::deployments(), ns, name);
   if (!d.ok()) return "";
   return (*d)["spec"]["template"]["spec"]["containers"][0].value("image", "");
-}
-
-std::string phaseOf(kube::Client& admin, const std::string& ns, const std::string& canary) {
-  auto c = admin.get(res::canaries(), ns, canary);
-  return c.ok() ? stringAt(*c, {"status", "phase"}) : "";
-}
-
-int64_t replicasOf(kube::Client& admin, const std::string& ns, const std::string& deployment) {
-  auto d = admin.get(res::deployments(), ns, deployment);
-  return d.ok() ? (*d)["spec"].value("replicas", int64_t{-1}) : -1;
 }
 
 std::vector<std::string> eventsOf(kube::Client& admin, const std::string& ns, const std::string& canary) {
@@ -333,16 +270,6 @@ std::vector<std::string> eventsOf(kube::Client& admin, const std::string& ns, co
     out.push_back(e.value("type", "") + "/" + e.value("reason", "") + ": " + e.value("note", ""));
   }
   return out;
-}
-
-StatusOr<Json> createSoon(kube::Client& client, const kube::Resource& r, const std::string& ns, const Json& object) {
-  StatusOr<Json> created = client.create(r, ns, object);
-  for (int i = 0;
-       i < 50 && !created.ok() && !kube::isAlreadyExists(created.status()) && !kube::isInvalid(created.status()); ++i) {
-    std::this_thread::sleep_for(200ms);
-    created = client.create(r, ns, object);
-  }
-  return created;
 }
 
 std::string join(const std::vector<std::string>& items, const std::string& sep) {

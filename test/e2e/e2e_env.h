@@ -12,11 +12,19 @@
 #include <vector>
 
 #include "common/json.h"
+#include "integration/cluster_objects.h"
 #include "common/status.h"
 #include "kube/client.h"
 #include "kube/resource.h"
 
 namespace pennant::e2e {
+
+// Shared with the controller's integration tests (test/integration/cluster_objects.h).
+using testbed::createSoon;
+using testbed::deployment;
+using testbed::phaseOf;
+using testbed::replicasOf;
+using testbed::setImage;
 
 // From the fixture's env file (test/e2e/metrics_fixture.sh): EXPORTER_URL, PROMETHEUS_URL.
 StatusOr<std::string> fixtureValue(const std::string& key);
@@ -79,17 +87,10 @@ std::string weightSignature(const Json& route, const std::string& apex);
 // The value of flagger_canary_metric_analysis{metric="<metric>"} in a /metrics text; NaN if absent.
 double metricAnalysisValue(const std::string& exposition, const std::string& metric);
 
-// Manifests.
-Json deployment(const std::string& name, const std::string& image);
-// Sets the target's image (a new revision); returns false on failure.
-bool setImage(kube::Client& admin, const std::string& ns, const std::string& name, const std::string& image);
+// Readers.
 std::string imageOf(kube::Client& admin, const std::string& ns, const std::string& name);
-std::string phaseOf(kube::Client& admin, const std::string& ns, const std::string& canary);
-int64_t replicasOf(kube::Client& admin, const std::string& ns, const std::string& deployment);
 // Events about `canary` (regarding.name) as "Type/Reason: note" lines.
 std::vector<std::string> eventsOf(kube::Client& admin, const std::string& ns, const std::string& canary);
-// Creates, retrying transient errors right after the testbed comes up.
-StatusOr<Json> createSoon(kube::Client& client, const kube::Resource& r, const std::string& ns, const Json& object);
 
 std::string join(const std::vector<std::string>& items, const std::string& sep);
 

@@ -13,7 +13,7 @@ TEST_F(GrpcCanary, PromotedStepByStep) {
   Json analysis = {{"interval", "10s"}, {"threshold", 2}, {"stepWeights", {10, 30, 60}}, {"metrics", grpcChecks()}};
   ASSERT_NO_FATAL_FAILURE(deployAndInitialise(grpcCanary("greeter", analysis)));
 
-  ASSERT_TRUE(setImage(*admin, ns, "greeter", "example.com/greeter:2"));
+  ASSERT_TRUE(setImage(*admin, ns, "greeter", "example.com/greeter:2").ok());
   ASSERT_EQ(waitForPhase({"Succeeded", "Failed"}, 240s), "Succeeded")
       << "phases: " << join(phasesSeen, " ") << "; route: " << recorder->joined();
   EXPECT_TRUE(sawPhase("Progressing")) << join(phasesSeen, " ");
@@ -43,7 +43,7 @@ TEST_F(GrpcCanary, RolledBackWhenUnavailableRises) {
       {"interval", "10s"}, {"threshold", 2}, {"stepWeight", 20}, {"maxWeight", 80}, {"metrics", grpcChecks()}};
   ASSERT_NO_FATAL_FAILURE(deployAndInitialise(grpcCanary("greeter", analysis)));
 
-  ASSERT_TRUE(setImage(*admin, ns, "greeter", "example.com/greeter:2"));
+  ASSERT_TRUE(setImage(*admin, ns, "greeter", "example.com/greeter:2").ok());
   // Healthy up to 40%; then the canary starts answering 30% of calls with UNAVAILABLE.
   ASSERT_TRUE(testbed::eventually(
       [&] {
@@ -99,7 +99,7 @@ TEST_F(GrpcCanary, AbTestOnHeaderLimitedToOneMethod) {
       {{{"name", "greeter"}, {"matches", Json::array({{{"method", {{"service", "helloworld.Greeter"}}}}})}}});
   ASSERT_NO_FATAL_FAILURE(deployAndInitialise(canary));
 
-  ASSERT_TRUE(setImage(*admin, ns, "greeter", "example.com/greeter:2"));
+  ASSERT_TRUE(setImage(*admin, ns, "greeter", "example.com/greeter:2").ok());
   ASSERT_EQ(waitForPhase({"Succeeded", "Failed"}, 240s), "Succeeded")
       << "phases: " << join(phasesSeen, " ") << "; route: " << recorder->joined();
   // The A/B rule exists only during the analysis, sends everything it matches to the canary,

@@ -20,7 +20,7 @@ TEST_F(Lifecycle, FlaggerHttpRouteCanaryAppliedUnchangedIsPromoted) {
   follow(res::httpRoutes(), "podinfo", false, {get});
   ASSERT_NO_FATAL_FAILURE(deployAndInitialise(*canary));
 
-  ASSERT_TRUE(setImage(*admin, ns, "podinfo", "example.com/podinfo:2"));
+  ASSERT_TRUE(setImage(*admin, ns, "podinfo", "example.com/podinfo:2").ok());
   ASSERT_EQ(waitForPhase({"Succeeded", "Failed"}, 240s), "Succeeded")
       << "phases: " << join(phasesSeen, " ") << "; route: " << recorder->joined();
   EXPECT_EQ(recorder->sequence(), (std::vector<std::string>{"100/0", "75/25", "50/50", "100/0"})) << recorder->joined();
@@ -47,7 +47,7 @@ TEST_F(Lifecycle, ControllerKilledMidAnalysisResumesWhereItWas) {
   Json analysis = {
       {"interval", "10s"}, {"threshold", 2}, {"stepWeight", 20}, {"maxWeight", 80}, {"metrics", grpcChecks()}};
   ASSERT_NO_FATAL_FAILURE(deployAndInitialise(grpcCanary("greeter", analysis)));
-  ASSERT_TRUE(setImage(*admin, ns, "greeter", "example.com/greeter:2"));
+  ASSERT_TRUE(setImage(*admin, ns, "greeter", "example.com/greeter:2").ok());
   // Between two ticks: the route is at 40% and the status says so.
   ASSERT_TRUE(testbed::eventually(
       [&] {

@@ -80,7 +80,7 @@ TEST_F(RouteOwnership, UserGrpcRouteKeepsEverythingButWeightsThroughAPromotion) 
   follow(res::grpcRoutes(), "greeter", true, {greeterCall()});
   Json analysis = {{"interval", "10s"}, {"threshold", 2}, {"stepWeights", {25, 50}}, {"metrics", grpcChecks()}};
   ASSERT_NO_FATAL_FAILURE(deployAndInitialise(routeRefCanary(analysis)));
-  ASSERT_TRUE(setImage(*admin, ns, "greeter", "example.com/greeter:2"));
+  ASSERT_TRUE(setImage(*admin, ns, "greeter", "example.com/greeter:2").ok());
   ASSERT_EQ(waitForPhase({"Succeeded", "Failed"}, 240s), "Succeeded")
       << "phases: " << join(phasesSeen, " ") << "; route: " << recorder->joined();
   EXPECT_EQ(recorder->sequence(),
@@ -113,7 +113,7 @@ TEST_F(RouteOwnership, UserEditDuringTheAnalysisSurvivesAndTheAnalysisContinues)
   follow(res::grpcRoutes(), "greeter", true, {greeterCall()});
   Json analysis = {{"interval", "10s"}, {"threshold", 2}, {"stepWeights", {20, 40, 60}}, {"metrics", grpcChecks()}};
   ASSERT_NO_FATAL_FAILURE(deployAndInitialise(routeRefCanary(analysis)));
-  ASSERT_TRUE(setImage(*admin, ns, "greeter", "example.com/greeter:2"));
+  ASSERT_TRUE(setImage(*admin, ns, "greeter", "example.com/greeter:2").ok());
   ASSERT_TRUE(testbed::eventually(
       [&] {
         auto seq = recorder->sequence();
@@ -161,7 +161,7 @@ TEST_F(RouteOwnership, ManagedRouteEditKeepsForeignMetadataAndDriftIsUndoneWitho
   Json canary = grpcCanary("greeter", analysis);
   canary["spec"]["service"]["hosts"] = Json::array({"greeter.example.com"});
   ASSERT_NO_FATAL_FAILURE(deployAndInitialise(canary));
-  ASSERT_TRUE(setImage(*admin, ns, "greeter", "example.com/greeter:2"));
+  ASSERT_TRUE(setImage(*admin, ns, "greeter", "example.com/greeter:2").ok());
   ASSERT_TRUE(testbed::eventually(
       [&] {
         auto seq = recorder->sequence();

@@ -3,75 +3,13 @@
 #include "kube/errors.h"
 
 namespace pennant::testbed {
-namespace {
-
-using namespace std::chrono_literals;
 namespace res = kube::resources;
 
-const kube::Resource& serviceAccounts() {
-  static const kube::Resource r{"", "v1", "serviceaccounts", true};
-  return r;
-}
-const kube::Resource& clusterRoles() {
-  static const kube::Resource r{"rbac.authorization.k8s.io", "v1", "clusterroles", false};
-  return r;
-}
-const kube::Resource& clusterRoleBindings() {
-  static const kube::Resource r{"rbac.authorization.k8s.io", "v1", "clusterrolebindings", false};
-  return r;
-}
-
-}  // namespace
-
 StatusOr<std::string> controllerToken(kube::Client& admin, const std::string& ns) {
-  PENNANT_ASSIGN_OR_RETURN(std::string text,
-                           readFile(std::string(PENNANT_SOURCE_DIR) + "/deploy/rbac/cluster-role.yaml"));
-  PENNANT_ASSIGN_OR_RETURN(Json role, parseYaml(text));
-  const std::string roleName = "pennant-" + ns;
-  role["metadata"] = {{"name", roleName}};
-  PENNANT_RETURN_IF_ERROR(admin.create(clusterRoles(), "", role).status());
-  PENNANT_RETURN_IF_ERROR(
-      admin
-          .create(serviceAccounts(), ns,
-                  {{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "pennant"}}}})
-          .status());
-  PENNANT_RETURN_IF_ERROR(
-      admin
-          .create(
-              clusterRoleBindings(), "",
-              {{"apiVersion", "rbac.authorization.k8s.io/v1"},
-               {"kind", "ClusterRoleBinding"},
-               {"metadata", {{"name", roleName}}},
-               {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", roleName}}},
-               {"subjects", Json::array({{{"kind", "ServiceAccount"}, {"name", "pennant"}, {"namespace", ns}}})}})
-          .status());
-  Json request = {
-      {"apiVersion", "authentication.k8s.io/v1"}, {"kind", "TokenRequest"}, {"spec", {{"expirationSeconds", 3600}}}};
-  PENNANT_ASSIGN_OR_RETURN(
-      http::Response answer,
-      apiRequest("POST", "/api/v1/namespaces/" + ns + "/serviceaccounts/pennant/token", request.dump()));
-  if (answer.status != 201) return absl::InternalError("TokenRequest: HTTP " + std::to_string(answer.status));
-  PENNANT_ASSIGN_OR_RETURN(Json doc, parseJson(answer.body));
-  return stringAt(doc, {"status", "token"});
+  return shippedRoleToken(admin, ns, "pennant-" + ns);
 }
 
-void removeClusterObjects(kube::Client& admin, const std::string& ns) {
-  (void)admin.remove(clusterRoleBindings(), "", "pennant-" + ns);
-  (void)admin.remove(clusterRoles(), "", "pennant-" + ns);
-}
-
-Json deployment(const std::string& name, const std::string& image) {
-  Json labels = {{"app", name}};
-  return {{"apiVersion", "apps/v1"},
-          {"kind", "Deployment"},
-          {"metadata", {{"name", name}, {"labels", labels}}},
-          {"spec",
-           {{"replicas", 1},
-            {"selector", {{"matchLabels", labels}}},
-            {"template",
-             {{"metadata", {{"labels", labels}}},
-              {"spec", {{"containers", Json::array({{{"name", "app"}, {"image", image}}})}}}}}}}};
-}
+void removeClusterObjects(kube::Client& admin, const std::string& ns) { removeShippedRole(admin, "pennant-" + ns); }
 
 Json grpcCanary(const std::string& name, const Json& analysis) {
   return {{"apiVersion", "flagger.app/v1beta1"},
@@ -87,27 +25,6 @@ Json grpcCanary(const std::string& name, const Json& analysis) {
               {"gatewayRefs", Json::array({{{"name", "public-gw"}, {"namespace", "gateway-system"}}})},
               {"route", {{"kind", "GRPCRoute"}}}}},
             {"analysis", analysis}}}};
-}
-
-StatusOr<Json> createSoon(kube::Client& client, const kube::Resource& r, const std::string& ns, const Json& object) {
-  StatusOr<Json> created = client.create(r, ns, object);
-  for (int i = 0;
-       i < 50 && !created.ok() && !kube::isAlreadyExists(created.status()) && !kube::isInvalid(created.status()); ++i) {
-    std::this_thread::sleep_for(200ms);
-    created = client.create(r, ns, object);
-  }
-  return created;
-}
-
-Status setImage(kube::Client& client, const std::string& ns, const std::string& name, const std::string& image) {
-  Status last = absl::OkStatus();
-  for (int attempt = 0; attempt < 20; ++attempt) {
-    PENNANT_ASSIGN_OR_RETURN(Json target, client.get(res::deployments(), ns, name));
-    target["spec"]["template"]["spec"]["containers"][0]["image"] = image;
-    last = client.update(res::deployments(), ns, target).status();
-    if (!kube::isConflict(last)) return last;
-  }
-  return last;
 }
 
 RouteWeights routeWeights(kube::Client& client, const std::string& ns, const std::string& route,
@@ -139,16 +56,6 @@ RouteWeights weightsOf(const Json& route, const std::string& apex) {
 
 int64_t canaryWeight(kube::Client& client, const std::string& ns, const std::string& name) {
   return routeWeights(client, ns, name, name).canary;
-}
-
-std::string phaseOf(kube::Client& client, const std::string& ns, const std::string& name) {
-  auto c = client.get(res::canaries(), ns, name);
-  return c.ok() ? stringAt(*c, {"status", "phase"}) : "";
-}
-
-int replicasOf(kube::Client& client, const std::string& ns, const std::string& deployment) {
-  auto d = client.get(res::deployments(), ns, deployment);
-  return d.ok() ? (*d)["spec"].value("replicas", -1) : -1;
 }
 
 bool hasEvent(kube::Client& client, const std::string& ns, const std::string& name, const std::string& text) {

@@ -14,6 +14,7 @@
 
 #include "controller/manager.h"
 #include "integration/cluster_env.h"
+#include "integration/cluster_objects.h"
 #include "kube/resource.h"
 
 namespace pennant::testbed {
@@ -29,18 +30,8 @@ namespace pennant::testbed {
 StatusOr<std::string> controllerToken(kube::Client& admin, const std::string& ns);
 void removeClusterObjects(kube::Client& admin, const std::string& ns);
 
-// A one-container Deployment labelled app=<name>.
-Json deployment(const std::string& name, const std::string& image);
 // A managed-GRPCRoute Canary for the Deployment `name` (port 9090, h2c, gateway public-gw).
 Json grpcCanary(const std::string& name, const Json& analysis);
-
-// Creates `object`; right after the testbed comes up a CRD's storage may still be initialising,
-// so transient errors are retried for a few seconds. Returns the last status.
-StatusOr<Json> createSoon(kube::Client& client, const kube::Resource& r, const std::string& ns, const Json& object);
-
-// Changes the image of the Deployment's first container (a new revision). Retried on conflicts:
-// the controller (scaling) and the Deployment controller (status) write the same object.
-Status setImage(kube::Client& client, const std::string& ns, const std::string& name, const std::string& image);
 
 // Weights on the GRPCRoute `route`: of the first rule whose name is not Pennant's A/B rule, and of
 // the A/B rule (-1 when absent). canary = -1 when the route is absent.
@@ -55,8 +46,6 @@ RouteWeights routeWeights(kube::Client& client, const std::string& ns, const std
                           const std::string& apex);
 // The canary backend's weight on the GRPCRoute `name` (= apex); -1 when the route is absent.
 int64_t canaryWeight(kube::Client& client, const std::string& ns, const std::string& name);
-std::string phaseOf(kube::Client& client, const std::string& ns, const std::string& name);
-int replicasOf(kube::Client& client, const std::string& ns, const std::string& deployment);
 // Whether an Event regarding `name` has a note containing `text`.
 bool hasEvent(kube::Client& client, const std::string& ns, const std::string& name, const std::string& text);
 
