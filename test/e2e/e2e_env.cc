@@ -1,10 +1,8 @@
 #include "e2e/e2e_env.h"
 
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,21 +30,6 @@ std::string fixtureDir() {
 }
 
 std::string roleName(const std::string& ns) { return "pennant-e2e-" + ns; }
-
-int freePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = -1;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
 
 }  // namespace
 
@@ -91,7 +74,7 @@ ControllerProcess::ControllerProcess(std::string kubeconfig, std::string ns, std
       ns_(std::move(ns)),
       metricsServer_(std::move(metricsServer)),
       log_(fixtureDir() + "/controllers/" + ns_ + ".log"),
-      healthAddr_("127.0.0.1:" + std::to_string(freePort())) {}
+      healthAddr_("127.0.0.1:" + std::to_string(testbed::freeLoopbackPort())) {}
 
 ControllerProcess::~ControllerProcess() {
   if (pid_ > 0) stopGracefully();

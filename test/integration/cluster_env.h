@@ -56,6 +56,9 @@ http::ClientPtr httpClient();
 StatusOr<http::Response> apiRequest(std::string method, std::string path, std::string body = "",
                                     std::string token = "");
 
+// A loopback port free right now (the kernel's pick), for a server a test starts; -1 on failure.
+int freeLoopbackPort();
+
 // Compacts etcd up to its current revision through etcd's JSON gateway; returns that revision.
 StatusOr<int64_t> compactEtcd();
 

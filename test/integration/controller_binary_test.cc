@@ -1,10 +1,8 @@
 // The built `pennant controller` binary against the real control plane: it serves /healthz and
 // /readyz, initialises a GRPCRoute Canary, and exits 0 on SIGTERM (graceful shutdown).
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,22 +19,6 @@ namespace {
 using namespace std::chrono_literals;
 namespace res = kube::resources;
 
-int freePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  int port = -1;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
 int httpStatus(const std::string& url) {
   http::Request request;
   request.url = url;
@@ -50,7 +32,7 @@ TEST(ControllerBinary, ServesHealthInitialisesACanaryAndStopsOnSigterm) {
   ASSERT_TRUE(ns.ok());
   auto admin = adminClient();
   ASSERT_NE(admin, nullptr);
-  const int port = freePort();
+  const int port = testbed::freeLoopbackPort();
   ASSERT_GT(port, 0);
   const std::string addr = "127.0.0.1:" + std::to_string(port);
   std::vector<std::string> args = {PENNANT_BINARY, "controller", "--kubeconfig",  kubeconfigPath(),
