@@ -68,6 +68,23 @@ TEST(PackedObject, RoundTripsAndRejectsForeignBytes) {
   EXPECT_TRUE(unpackObject("").is_discarded());
 }
 
+// Objects far larger than zlib's 8 KB window (a big ConfigMap), non-ASCII text, and bytes cut
+// short: the preset dictionary must not limit what round-trips.
+TEST(PackedObject, RoundTripsLargeAndUnicodeObjectsAndRejectsTruncatedBytes) {
+  Json object = applied();
+  std::string big;
+  for (int i = 0; i < 20000; ++i) big += std::to_string(i * 7919 % 10007) + (i % 13 == 0 ? "\n" : ",");
+  object["data"] = {{"big.csv", big}, {"greeting", "h\u00e9llo \u4e16\u754c"}};
+  const std::string packed = packObject(object);
+  ASSERT_FALSE(packed.empty());
+  EXPECT_LT(packed.size(), big.size());
+  EXPECT_EQ(unpackObject(packed), object);
+  EXPECT_TRUE(unpackObject(std::string_view(packed).substr(0, packed.size() / 2)).is_discarded());
+  std::string corrupted = packed;
+  corrupted[0] = static_cast<char>(corrupted[0] + 1);  // the length header no longer matches
+  EXPECT_TRUE(unpackObject(corrupted).is_discarded());
+}
+
 TEST(PackedStorage, ReadsHandlersAndRelistsSeeTheSameObjectsAsTrees) {
   auto fake = std::make_shared<fakes::FakeKubeClient>();
   const Resource configMaps{"", "v1", "configmaps", true};
