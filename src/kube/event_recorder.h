@@ -8,7 +8,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
-#include <map>
+#include <cstdint>
+#include <unordered_map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -46,6 +47,9 @@ class EventRecorder {
 
   size_t dropped() const { return dropped_.load(); }
   size_t failed() const { return failed_.load(); }
+  // Events remembered for series aggregation: those seen within the last window (plus up to a
+  // minute until the next sweep).
+  size_t trackedSeries() const { return seriesCount_.load(); }
 
  private:
   struct Pending {
@@ -74,7 +78,9 @@ class EventRecorder {
   std::deque<Pending> queue_;
   bool writing_ = false;
   bool stopping_ = false;
-  std::map<std::string, Series> series_;  // writer thread only
+  std::unordered_map<std::uint64_t, Series> series_;  // by seriesKey(); writer thread only
+  Clock::TimePoint lastSweep_{};                      // writer thread only
+  std::atomic<size_t> seriesCount_{0};
   std::atomic<size_t> dropped_{0};
   std::atomic<size_t> failed_{0};
   std::thread writer_;

@@ -92,6 +92,24 @@ TEST_F(EventRecorderTest, ARepeatAfterTheWindowStartsANewEvent) {
   EXPECT_EQ(events().size(), 2u);
 }
 
+// Memory stays bounded by the window: series of events not seen for longer are forgotten.
+TEST_F(EventRecorderTest, SeriesOlderThanTheWindowAreForgotten) {
+  EventRecorderOptions o = options();
+  o.aggregationWindow = 10min;
+  EventRecorder recorder(cluster_, o);
+  for (int i = 0; i < 50; ++i) {
+    recorder.record(kCanary, EventType::kNormal, "Progressing", "Advance", "weight " + std::to_string(i));
+    clock_->advance(1ms);  // Event names carry the time: distinct names
+  }
+  ASSERT_TRUE(recorder.flush());
+  EXPECT_EQ(recorder.trackedSeries(), 50u);
+  clock_->advance(11min);
+  recorder.record(kCanary, EventType::kNormal, "Progressing", "Advance", "weight 10");
+  ASSERT_TRUE(recorder.flush());
+  EXPECT_EQ(recorder.trackedSeries(), 1u);
+  EXPECT_EQ(events().size(), 51u);  // the repeat came after the window: a new Event
+}
+
 TEST_F(EventRecorderTest, AnEventDeletedOnTheServerIsRecreated) {
   EventRecorder recorder(cluster_, options());
   recorder.record(kCanary, EventType::kNormal, "Progressing", "Advance", "weight 10");
