@@ -31,25 +31,23 @@ void Informer::addIndex(const std::string& name, IndexFunc fn) { indexFns_[name]
 
 std::vector<std::string> Informer::keysByIndex(const std::string& name, const std::string& value) const {
   std::shared_lock lock(cacheMu_);
+  std::vector<std::string> keys;
   auto index = indices_.find(name);
-  if (index == indices_.end()) return {};
-  auto keys = index->second.find(value);
-  if (keys == index->second.end()) return {};
-  return {keys->second.begin(), keys->second.end()};
+  if (index == indices_.end()) return keys;
+  for (auto it = index->second.lower_bound({value, ""}); it != index->second.end() && it->first == value; ++it) {
+    keys.push_back(it->second);
+  }
+  return keys;
 }
 
 void Informer::indexAdd(const std::string& key, const Entry& entry) {
-  for (const auto& [name, value] : entry.indexed) indices_[name][value].insert(key);
+  for (const auto& [name, value] : entry.indexed) indices_[name].emplace(value, key);
 }
 
 void Informer::indexRemove(const std::string& key, const Entry& entry) {
   for (const auto& [name, value] : entry.indexed) {
     auto index = indices_.find(name);
-    if (index == indices_.end()) continue;
-    auto keys = index->second.find(value);
-    if (keys == index->second.end()) continue;
-    keys->second.erase(key);
-    if (keys->second.empty()) index->second.erase(keys);
+    if (index != indices_.end()) index->second.erase({value, key});
   }
 }
 

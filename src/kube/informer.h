@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include <absl/container/btree_set.h>
+
 #include "kube/cache_transform.h"
 #include "kube/client.h"
 #include "kube/reflector.h"
@@ -119,7 +121,10 @@ class Informer final : private ReflectorStore {
   mutable std::shared_mutex cacheMu_;
   std::map<std::string, Entry, std::less<>> cache_;
   std::map<std::string, IndexFunc> indexFns_;  // fixed before start()
-  std::map<std::string, std::map<std::string, std::set<std::string>>> indices_;  // name -> value -> keys
+  // name -> sorted (value, key) pairs. A B-tree of pairs rather than a map of sets: an indexed
+  // value costs its two strings instead of two tree nodes besides (heaptrack showed the map of
+  // sets at 1.2 MB for 1,000 Canaries with 7 indexed values each).
+  std::map<std::string, absl::btree_set<std::pair<std::string, std::string>>> indices_;
   mutable std::mutex handlersMu_;  // also serialises dispatch against addHandlers' replay
   std::vector<EventHandlers> handlers_;
   std::atomic<bool> synced_{false};
