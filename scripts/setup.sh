@@ -11,7 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang libclang-rt-14-dev clang-format clang-tidy
   libcpp-httplib-dev prometheus ccache
-  zlib1g-dev
+  zlib1g-dev libjemalloc-dev
 )
 
 missing=()

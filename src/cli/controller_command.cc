@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/version.h"
+#include "common/allocator.h"
 #include "common/log.h"
 #include "controller/manager.h"
 #include "kube/config.h"
@@ -42,7 +43,8 @@ int runController(const ControllerFlags& flags) {
     std::cerr << "pennant controller: " << config.status().message() << "\n";
     return 1;
   }
-  spdlog::info("pennant {} controller starting against {} ({})", kVersion, config->server, config->source);
+  spdlog::info("pennant {} controller starting against {} ({}); allocator {}", kVersion, config->server, config->source,
+               allocatorName());
 
   // Signals are taken by one thread (sigwait), so every thread started later inherits the mask.
   sigset_t signals;

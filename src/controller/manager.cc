@@ -1,10 +1,10 @@
 #include "controller/manager.h"
 
-#include <malloc.h>
 #include <unistd.h>
 
 #include <thread>
 
+#include "common/allocator.h"
 #include "common/log.h"
 #include "controller/event_sink.h"
 #include "kube/cache_transform.h"
@@ -72,7 +72,7 @@ Manager::Manager(kube::ClientPtr client, ManagerOptions options)
   if (options_.workers < 1) options_.workers = 1;
   // One glibc arena per informer/worker thread fragments the heap (each keeps its own free
   // pages); two arenas suffice for this I/O-bound process (docs/benchmarks.md, scale run).
-  mallopt(M_ARENA_MAX, 2);
+  limitAllocatorArenas();
   metrics_ = std::make_shared<ControllerMetrics>(options_.version);
   if (auto rest = std::dynamic_pointer_cast<kube::RestClient>(client_)) {
     metrics_->addExposition([rest] { return kube::requestCountsExposition(rest->requestCounts()); });
@@ -261,9 +261,10 @@ Status Manager::run() {
     while (!stopping_) {
       stopped_.wait_for(lock, std::chrono::seconds(10), [this] { return stopping_.load(); });
       updateTotals();
-      // Decoded watch events are short-lived trees; glibc keeps their freed pages (in every
-      // thread's arena) unless asked; returning them keeps RSS near the heap in use (docs/benchmarks.md).
-      malloc_trim(0);
+      // Decoded watch events are short-lived trees; the allocator keeps their freed pages unless
+      // asked (glibc) or until its decay timer runs on a later allocation (jemalloc); returning
+      // them keeps RSS near the heap in use, idle too (docs/benchmarks.md).
+      releaseFreeMemory();
     }
   }
   // Graceful shutdown: finish in-flight reconciles, release the Lease, write queued Events.
