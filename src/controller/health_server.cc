@@ -26,7 +26,11 @@ HealthServer::HealthServer(std::string address, std::function<bool()> ready, std
     : address_(std::move(address)),
       ready_(std::move(ready)),
       metrics_(std::move(metrics)),
-      server_(std::make_unique<httplib::Server>()) {}
+      server_(std::make_unique<httplib::Server>()) {
+  // Probes and a scrape now and then: 3 threads, not httplib's default of max(8, cores - 1),
+  // each with a stack and heap of its own (docs/benchmarks.md, "Scale run").
+  server_->new_task_queue = [] { return new httplib::ThreadPool(3); };
+}
 
 HealthServer::~HealthServer() { stop(); }
 
