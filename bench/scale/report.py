@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Tables (Markdown) and the scaling plot (SVG, hand-written: no plotting package is needed) from
 the scale.py results in a directory.
-  report.py RESULTS_DIR [--svg docs/scale.svg]
+  report.py RESULTS_DIR [--svg docs/scale.svg] [--labels before,after3,after4]
 """
 import argparse
 import glob
@@ -13,12 +13,16 @@ PENNANT_ONLY = ("canaries", "canaries/status", "httproutes", "grpcroutes", "serv
                 "alertproviders")
 
 
-def load(directory):
+def load(directory, labels=None):
     runs = []
     for path in sorted(glob.glob(os.path.join(directory, "scale-*.json"))):
         with open(path) as f:
-            runs.append(json.load(f))
+            run = json.load(f)
+        if labels is None or run.get("label", "") in labels:
+            runs.append(run)
     # "before" first, then the other labels in order
+    if labels:  # in the order asked for
+        return sorted(runs, key=lambda r: (labels.index(r.get("label", "")), r["n"]))
     return sorted(runs, key=lambda r: (r.get("label", "") != "before", r.get("label", ""), r["n"]))
 
 
@@ -120,7 +124,7 @@ def svg(runs, path):
     width, height, pad = 720, 320, 60
     labels = list(dict.fromkeys(r.get("label", "") for r in runs))
     ns = sorted({r["n"] for r in runs})
-    colours = ["#c0392b", "#2471a3", "#239b56", "#7d3c98"]
+    colours = ["#c0392b", "#2471a3", "#239b56", "#7d3c98", "#d68910", "#17202a"]
     panels = [("steady RSS (MB)", lambda r: r["mixed_window"]["rss_kb_median"] / 1024),
               ("CPU, % of one core (half progressing)", lambda r: r["mixed_window"]["cpu_seconds_per_minute"] / 0.6)]
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
@@ -165,8 +169,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("directory")
     ap.add_argument("--svg", default=None)
+    ap.add_argument("--labels", default=None, help="comma-separated run labels to include (default: all)")
     args = ap.parse_args()
-    runs = load(args.directory)
+    runs = load(args.directory, args.labels.split(",") if args.labels else None)
     if not runs:
         print("no results")
         return
