@@ -1,5 +1,6 @@
 #include "kube/informer.h"
 
+#include <functional>
 #include <optional>
 #include <utility>
 
@@ -41,11 +42,13 @@ std::vector<std::string> Informer::keysByIndex(const std::string& name, const st
 }
 
 void Informer::indexAdd(const std::string& key, const Entry& entry) {
-  for (const auto& [name, value] : entry.indexed) indices_[name].emplace(value, key);
+  if (!entry.indexed) return;
+  for (const auto& [name, value] : *entry.indexed) indices_[name].emplace(value, key);
 }
 
 void Informer::indexRemove(const std::string& key, const Entry& entry) {
-  for (const auto& [name, value] : entry.indexed) {
+  if (!entry.indexed) return;
+  for (const auto& [name, value] : *entry.indexed) {
     auto index = indices_.find(name);
     if (index != indices_.end()) index->second.erase({value, key});
   }
@@ -105,7 +108,11 @@ std::vector<ObjectPtr> Informer::list(std::string_view ns) const {
       }
     }
   }
-  for (const std::string& bytes : packed) out.push_back(materialize(Entry{nullptr, bytes, ""}));
+  for (std::string& bytes : packed) {
+    Entry entry;
+    entry.packed = std::move(bytes);
+    out.push_back(materialize(entry));
+  }
   return out;
 }
 
@@ -118,9 +125,15 @@ Informer::Entry Informer::freeze(Json object, ObjectPtr* view) const {
   if (options_.dropManagedFields) dropManagedFields(object);
   if (options_.transform) options_.transform(object);
   Entry entry;
-  entry.resourceVersion = stringAt(object, {"metadata", "resourceVersion"});
-  for (const auto& [name, fn] : indexFns_) {
-    for (std::string& value : fn(object)) entry.indexed.emplace_back(name, std::move(value));
+  // Only compared for equality on a relist; two different versions of one object hashing alike
+  // (probability 2^-64) would make that relist miss one update, as if it came a moment later.
+  entry.resourceVersionHash = std::hash<std::string>{}(stringAt(object, {"metadata", "resourceVersion"}));
+  if (!indexFns_.empty()) {
+    IndexedValues indexed;
+    for (const auto& [name, fn] : indexFns_) {
+      for (std::string& value : fn(object)) indexed.emplace_back(name, std::move(value));
+    }
+    entry.indexed = std::make_unique<const IndexedValues>(std::move(indexed));
   }
   if (options_.storage == CacheStorage::kPacked) {
     entry.packed = packObject(object);
@@ -168,7 +181,7 @@ void Informer::replace(std::vector<Json> items, const std::string& /*resourceVer
       auto old = cache_.find(key);
       if (old == cache_.end()) {
         added.push_back(views[key]);
-      } else if (old->second.resourceVersion != entry.resourceVersion) {
+      } else if (old->second.resourceVersionHash != entry.resourceVersionHash) {
         updated.emplace_back(materialize(old->second), views[key]);
       } else {
         entry = std::move(old->second);  // unchanged: keep the pointer readers may already hold
