@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "integration/cluster_env.h"
+#include "integration/cluster_objects.h"
 #include "integration/controller_on_cluster.h"
 #include "kube/resource.h"
 
@@ -166,9 +167,8 @@ TEST_F(CliOnCluster, NotFoundIsExitCodeOneWithKubectlsMessage) {
 TEST_F(CliOnCluster, ForbiddenIsExitCodeOneWithKubectlsMessage) {
   // A ServiceAccount without any RBAC, in a kubeconfig whose context names the namespace (so no -n).
   const std::string n = ns.name();
-  const kube::Resource serviceAccounts{"", "v1", "serviceaccounts", true};
   ASSERT_OK_CREATE(admin->create(
-      serviceAccounts, n, {{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "nobody"}}}}));
+      serviceAccounts(), n, {{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "nobody"}}}}));
   auto token = serviceAccountToken(n, "nobody", 600);
   ASSERT_TRUE(token.ok()) << token.status();
   auto server = env("APISERVER");

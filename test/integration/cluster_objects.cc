@@ -13,8 +13,18 @@ namespace {
 using namespace std::chrono_literals;
 namespace res = kube::resources;
 
+}  // namespace
+
 const kube::Resource& serviceAccounts() {
   static const kube::Resource r{"", "v1", "serviceaccounts", true};
+  return r;
+}
+const kube::Resource& roles() {
+  static const kube::Resource r{"rbac.authorization.k8s.io", "v1", "roles", true};
+  return r;
+}
+const kube::Resource& roleBindings() {
+  static const kube::Resource r{"rbac.authorization.k8s.io", "v1", "rolebindings", true};
   return r;
 }
 const kube::Resource& clusterRoles() {
@@ -25,8 +35,6 @@ const kube::Resource& clusterRoleBindings() {
   static const kube::Resource r{"rbac.authorization.k8s.io", "v1", "clusterrolebindings", false};
   return r;
 }
-
-}  // namespace
 
 StatusOr<Json> createSoon(kube::Client& client, const kube::Resource& r, const std::string& ns, const Json& object) {
   StatusOr<Json> created = client.create(r, ns, object);

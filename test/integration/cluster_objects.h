@@ -11,6 +11,14 @@
 
 namespace pennant::testbed {
 
+// RBAC and ServiceAccount resources, which Pennant itself never reads or writes (so they are not
+// in kube/resource.h) but the tests create to run it under the rules it ships.
+const kube::Resource& serviceAccounts();
+const kube::Resource& roles();
+const kube::Resource& roleBindings();
+const kube::Resource& clusterRoles();
+const kube::Resource& clusterRoleBindings();
+
 // Creates `object`; right after the testbed comes up a CRD's storage may still be initialising,
 // so transient errors are retried for a few seconds. Returns the last status.
 StatusOr<Json> createSoon(kube::Client& client, const kube::Resource& r, const std::string& ns, const Json& object);

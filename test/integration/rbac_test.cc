@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "integration/cluster_env.h"
+#include "integration/cluster_objects.h"
 #include "kube/errors.h"
 #include "kube/resource.h"
 
@@ -10,19 +11,6 @@ namespace pennant::testbed {
 namespace {
 
 using kube::resources::configMaps;
-
-const kube::Resource& serviceAccounts() {
-  static const kube::Resource r{"", "v1", "serviceaccounts", true};
-  return r;
-}
-const kube::Resource& roles() {
-  static const kube::Resource r{"rbac.authorization.k8s.io", "v1", "roles", true};
-  return r;
-}
-const kube::Resource& roleBindings() {
-  static const kube::Resource r{"rbac.authorization.k8s.io", "v1", "rolebindings", true};
-  return r;
-}
 
 TEST(Rbac, ServiceAccountWithoutVerbIsRefusedAndTheClientSaysWhat) {
   ScopedNamespace ns("rbac");
