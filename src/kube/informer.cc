@@ -80,15 +80,15 @@ std::string Informer::keyOf(const Json& object) {
 ObjectPtr Informer::get(std::string_view ns, std::string_view name) const { return getByKey(keyOf(ns, name)); }
 
 ObjectPtr Informer::getByKey(const std::string& key) const {
-  Entry copy;
+  std::string packed;
   {
     std::shared_lock lock(cacheMu_);
     auto it = cache_.find(key);
     if (it == cache_.end()) return nullptr;
     if (it->second.tree) return it->second.tree;
-    copy.packed = it->second.packed;  // unpack outside the lock
+    packed = it->second.packed;  // unpack outside the lock
   }
-  return materialize(copy);
+  return unpacked(packed);
 }
 
 std::vector<ObjectPtr> Informer::list() const { return list(""); }
@@ -108,11 +108,7 @@ std::vector<ObjectPtr> Informer::list(std::string_view ns) const {
       }
     }
   }
-  for (std::string& bytes : packed) {
-    Entry entry;
-    entry.packed = std::move(bytes);
-    out.push_back(materialize(entry));
-  }
+  for (const std::string& bytes : packed) out.push_back(unpacked(bytes));
   return out;
 }
 
@@ -145,9 +141,10 @@ Informer::Entry Informer::freeze(Json object, ObjectPtr* view) const {
   return entry;
 }
 
-ObjectPtr Informer::materialize(const Entry& entry) const {
-  if (entry.tree) return entry.tree;
-  Json object = unpackObject(entry.packed);
+ObjectPtr Informer::materialize(const Entry& entry) { return entry.tree ? entry.tree : unpacked(entry.packed); }
+
+ObjectPtr Informer::unpacked(std::string_view packed) {
+  Json object = unpackObject(packed);
   if (object.is_discarded()) return nullptr;
   return std::make_shared<const Json>(std::move(object));
 }

@@ -115,7 +115,8 @@ class Informer final : private ReflectorStore {
   };
   // Transforms the object and stores it; `view` receives the object handlers see.
   Entry freeze(Json object, ObjectPtr* view) const;
-  ObjectPtr materialize(const Entry& entry) const;
+  static ObjectPtr materialize(const Entry& entry);
+  static ObjectPtr unpacked(std::string_view packed);  // null for bytes packObject() did not make
   // Both require cacheMu_ held for writing.
   void indexAdd(const std::string& key, const Entry& entry);
   void indexRemove(const std::string& key, const Entry& entry);
