@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the test control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
-# kubectl, kwok) and the packaging tests' helm from the pinned Go modules under
-# test/cluster/{k8s,etcd,kwok,helm}. Binaries are cached outside the repository, keyed by the
+# kubectl, kwok), the packaging tests' helm and the data-plane tests' Traefik and Prometheus from
+# the pinned Go modules under test/cluster/{k8s,etcd,kwok,helm,traefik,prometheus}. Binaries are cached outside the repository, keyed by the
 # pinned versions, and rebuilt only when missing.
-# Prints the binary directory on the last line of stdout.
+# Prints on the last line of stdout the binary's path when one is named (`build.sh traefik`), else
+# the binary directory.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/versions.sh"
@@ -17,20 +18,20 @@ K8S_LDFLAGS="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION \
  -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION \
  -X k8s.io/component-base/version.gitTreeState=clean"
 
-# build NAME MODULE_DIR PACKAGE [LDFLAGS]
+# build NAME MODULE_DIR PACKAGE [LDFLAGS] [TAGS]
 build() {
-  local name=$1 dir=$2 pkg=$3 ldflags=${4:-"-s -w"}
+  local name=$1 dir=$2 pkg=$3 ldflags=${4:-"-s -w"} tags=${5:-}
   if [[ -x "$BIN/$name" ]]; then log "$name cached"; return; fi
   local start=$SECONDS
   log "building $name from $pkg (first build takes minutes; later runs reuse $BIN)"
-  (cd "$HERE/$dir" && go build -trimpath -ldflags "$ldflags" -o "$BIN/$name.tmp" "$pkg")
+  (cd "$HERE/$dir" && go build -trimpath -tags "$tags" -ldflags "$ldflags" -o "$BIN/$name.tmp" "$pkg")
   mv "$BIN/$name.tmp" "$BIN/$name"
   log "$name built in $((SECONDS - start))s"
 }
 
 only=${1:-all}
 # want NAME: NAME is asked for. "controlplane" is everything but helm (what the demo needs).
-want() { [[ $only == all || $only == "$1" || ($only == controlplane && $1 != helm) ]]; }
+want() { [[ $only == all || $only == "$1" || ($only == controlplane && $1 != helm && $1 != traefik && $1 != prometheus) ]]; }
 total=$SECONDS
 want etcd && build etcd etcd go.etcd.io/etcd/server/v3
 want kwok && build kwok kwok sigs.k8s.io/kwok/cmd/kwok
@@ -43,6 +44,20 @@ if want helm; then
   build "helm-$HELM_VERSION" helm helm.sh/helm/v3/cmd/helm \
     "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
   ln -sfn "helm-$HELM_VERSION" "$BIN/helm"
+fi
+# Traefik, the data-plane tests' Gateway API implementation: versioned inside the directory like
+# helm. Its module needs generated stand-ins for modules the proxy refuses (traefik/standins.sh).
+if want traefik; then
+  (cd "$HERE/traefik" && ./standins.sh)
+  build "traefik-$TRAEFIK_VERSION" traefik github.com/traefik/traefik/v3/cmd/traefik \
+    "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=$TRAEFIK_VERSION"
+  ln -sfn "traefik-$TRAEFIK_VERSION" "$BIN/traefik"
+fi
+# Prometheus with Kubernetes service discovery only (the data plane finds the greeter Pods with it).
+if want prometheus; then
+  build "prometheus-$PROMETHEUS_VERSION" prometheus github.com/prometheus/prometheus/cmd/prometheus \
+    "-s -w -X github.com/prometheus/common/version.Version=$PROMETHEUS_VERSION" "remove_all_sd,enable_kubernetes_sd"
+  ln -sfn "prometheus-$PROMETHEUS_VERSION" "$BIN/prometheus"
 fi
 # Data the cluster needs, copied from the pinned modules so cluster.sh never runs go.
 stageData() {
@@ -70,4 +85,8 @@ stageData() {
 }
 want data && stageData
 log "control plane ready in $((SECONDS - total))s"
-echo "$BIN"
+# One binary asked for: its path; otherwise the directory.
+case $only in
+  all | controlplane | data) echo "$BIN" ;;
+  *) echo "$BIN/$only" ;;
+esac

@@ -15,7 +15,7 @@ CHART=$ROOT/charts/pennant
 WORK=$(mktemp -d)
 CONTROLLER_PID=""
 NAMESPACES=()
-BIN=$("$ROOT/test/cluster/build.sh" helm 2>/dev/null | tail -1)  # cached: prints the directory at once
+BIN=$(dirname "$("$ROOT/test/cluster/build.sh" helm 2>/dev/null | tail -1)")  # cached: prints helm's path at once
 
 log() { echo "packaging: $*" >&2; }
 fail() { log "FAIL: $*"; exit 1; }
