@@ -15,6 +15,7 @@ void registerCommands(CLI::App& app) {
   registerController(app);
   registerStatus(app);
   registerRequests(app);
+  registerLoad(app);
 }
 
 }  // namespace pennant::cli

@@ -17,5 +17,7 @@ void registerController(CLI::App& app);
 void registerStatus(CLI::App& app);
 // promote, abort, pause, resume
 void registerRequests(CLI::App& app);
+// hands over to the pennant-load program
+void registerLoad(CLI::App& app);
 
 }  // namespace pennant::cli
