@@ -163,6 +163,9 @@ installCrds() {
   # The five kinds Pennant uses; the rest of the bundle (TLSRoute, ListenerSet, ...) only slows
   # startup. Server-side apply: the route CRDs exceed client-side apply's annotation limit.
   local crds=(httproutes grpcroutes gateways gatewayclasses referencegrants) c files=()
+  # A gateway (Traefik) also watches TLSRoutes and BackendTLSPolicies and serves nothing until
+  # their informers sync.
+  [[ ${PENNANT_TESTBED_DATAPLANE:-0} == 1 ]] && crds+=(tlsroutes backendtlspolicies)
   for c in "${crds[@]}"; do files+=(-f "$gw/gateway.networking.k8s.io_$c.yaml"); done
   kctl apply --server-side --force-conflicts "${files[@]}" >/dev/null
   for c in "${crds[@]}"; do
@@ -236,9 +239,12 @@ EOF
   # Each controller runs as its own kube-system ServiceAccount (TokenRequest), with the bootstrap
   # RBAC roles, as in kubeadm clusters; the system:kube-controller-manager user alone may not
   # create ReplicaSets.
+  local controllers=deployment-controller,replicaset-controller,garbage-collector-controller,namespace-controller,serviceaccount-controller
+  # A gateway routes to the ready addresses of a Service's EndpointSlices.
+  [[ ${PENNANT_TESTBED_DATAPLANE:-0} == 1 ]] && controllers+=,endpointslice-controller
   start kube-controller-manager --kubeconfig "$DIR/kube-controller-manager.kubeconfig" \
     --leader-elect=false --secure-port 0 --use-service-account-credentials \
-    --controllers deployment-controller,replicaset-controller,garbage-collector-controller,namespace-controller,serviceaccount-controller \
+    --controllers "$controllers" \
     ${PENNANT_TESTBED_KCM_FLAGS:-}
   start kube-scheduler --kubeconfig "$DIR/kube-scheduler.kubeconfig" --leader-elect=false \
     --bind-address 127.0.0.1 --secure-port "$SCHEDULER_PORT" ${PENNANT_TESTBED_SCHEDULER_FLAGS:-}

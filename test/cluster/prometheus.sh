@@ -2,6 +2,7 @@
 # A throw-away Prometheus on loopback for metric tests, with all state under DIR:
 #   test/cluster/prometheus.sh start DIR TARGET...   scrape TARGETs (host:port, /metrics) every 1s;
 #                                                     print PROMETHEUS_URL=... and PROMETHEUS_PID=...
+#   test/cluster/prometheus.sh start-config DIR FILE  the same with a whole prometheus.yml of the caller's
 #   test/cluster/prometheus.sh stop DIR              stop exactly the Prometheus `start` started
 # Uses Debian's /usr/bin/prometheus (override with PROMETHEUS_BIN). Free 127.0.0.1 port, temp TSDB
 # in DIR/data, log in DIR/prometheus.log, PID in DIR/prometheus.pid, env in DIR/prometheus.env.
@@ -72,9 +73,21 @@ tryStart() {
 cmdStart() {
   local dir=$1; shift
   (($# > 0)) || die "start needs at least one scrape target"
-  [[ -x "$PROMETHEUS_BIN" ]] || die "$PROMETHEUS_BIN not found (apt-get install prometheus)"
   mkdir -p "$dir/data"
   writeConfig "$dir" "$@"
+  run "$dir"
+}
+
+cmdStartConfig() {
+  local dir=$1 config=$2
+  mkdir -p "$dir/data"
+  [[ "$(realpath "$config")" == "$(realpath -m "$dir/prometheus.yml")" ]] || cp "$config" "$dir/prometheus.yml"
+  run "$dir"
+}
+
+run() {
+  local dir=$1
+  [[ -x "$PROMETHEUS_BIN" ]] || die "$PROMETHEUS_BIN not found (apt-get install prometheus)"
   local port
   for attempt in 1 2 3; do
     port=$(freePort)
@@ -101,6 +114,7 @@ cmdStop() {
 
 case "${1:-}" in
   start) shift; (($# >= 1)) || die "usage: $0 start DIR TARGET..."; cmdStart "$@" ;;
+  start-config) shift; (($# == 2)) || die "usage: $0 start-config DIR FILE"; cmdStartConfig "$@" ;;
   stop) shift; (($# == 1)) || die "usage: $0 stop DIR"; cmdStop "$1" ;;
-  *) die "usage: $0 start DIR TARGET... | stop DIR" ;;
+  *) die "usage: $0 start DIR TARGET... | start-config DIR FILE | stop DIR" ;;
 esac
