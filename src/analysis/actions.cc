@@ -7,18 +7,24 @@ namespace {
 
 std::string severityName(AlertSeverity s) {
   switch (s) {
-    case AlertSeverity::kInfo: return "info";
-    case AlertSeverity::kWarn: return "warn";
-    case AlertSeverity::kError: return "error";
+    case AlertSeverity::kInfo:
+      return "info";
+    case AlertSeverity::kWarn:
+      return "warn";
+    case AlertSeverity::kError:
+      return "error";
   }
   return "info";
 }
 
 std::string scalerOpName(ScalerOp op) {
   switch (op) {
-    case ScalerOp::kReconcilePrimary: return "reconcile-primary";
-    case ScalerOp::kPauseTarget: return "pause-target";
-    case ScalerOp::kResumeTarget: return "resume-target";
+    case ScalerOp::kReconcilePrimary:
+      return "reconcile-primary";
+    case ScalerOp::kPauseTarget:
+      return "pause-target";
+    case ScalerOp::kResumeTarget:
+      return "resume-target";
   }
   return "";
 }
@@ -38,7 +44,9 @@ struct Describer {
   std::string operator()(const RecordEvent& a) const {
     return std::string(a.warning ? "Warning" : "Normal") + "Event(" + a.message + ")";
   }
-  std::string operator()(const SendAlert& a) const { return "Alert(" + severityName(a.severity) + ", " + a.message + ")"; }
+  std::string operator()(const SendAlert& a) const {
+    return "Alert(" + severityName(a.severity) + ", " + a.message + ")";
+  }
   std::string operator()(const RecordOutcome& a) const {
     return std::string(a.success ? "Success" : "Failure") + "(" + a.analysisStatus + ")";
   }

@@ -92,9 +92,9 @@ struct RemoveFinalizer {
   bool operator==(const RemoveFinalizer&) const = default;
 };
 
-using Action = std::variant<SetRoute, ScaleCanaryFromZero, ScaleCanaryToZero, PromotePrimary, Autoscaler, RunWebhooks,
-                            RecordEvent, SendAlert, RecordOutcome, RevertTarget, RevertRouting, AddFinalizer,
-                            RemoveFinalizer>;
+using Action =
+    std::variant<SetRoute, ScaleCanaryFromZero, ScaleCanaryToZero, PromotePrimary, Autoscaler, RunWebhooks, RecordEvent,
+                 SendAlert, RecordOutcome, RevertTarget, RevertRouting, AddFinalizer, RemoveFinalizer>;
 
 // A one-line description ("SetRoute(weight=10, phase=Progressing)"), for logs and test output.
 std::string describe(const Action& action);

@@ -47,8 +47,7 @@ void syncStatus(api::CanaryStatus& status, const api::Canary& canary, std::strin
 // Flagger's setStatusPhase: phases other than Progressing, Waiting and Promoting reset
 // canaryWeight and iterations (WaitingPromotion sets iterations to analysis.iterations - 1);
 // Initialized and Succeeded record lastPromotedSpec = lastAppliedSpec.
-void setStatusPhase(api::CanaryStatus& status, const api::Canary& canary, std::string_view phase,
-                    Clock::TimePoint now);
+void setStatusPhase(api::CanaryStatus& status, const api::Canary& canary, std::string_view phase, Clock::TimePoint now);
 
 // Single-field writers; each also stamps lastTransitionTime, as Flagger's do.
 void setStatusWeight(api::CanaryStatus& status, int64_t weight, Clock::TimePoint now);

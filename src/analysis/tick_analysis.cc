@@ -90,8 +90,8 @@ void Tick::runAb() {
   if (total > next_.iterations) {
     setRoute(kTotalWeight, next_.phase);
     setStatusIterations(next_, next_.iterations + 1, obs_.now);
-    event(false, "Advance " + name() + " canary iteration " + std::to_string(next_.iterations) + "/" +
-                     std::to_string(total));
+    event(false,
+          "Advance " + name() + " canary iteration " + std::to_string(next_.iterations) + "/" + std::to_string(total));
     return;
   }
   if (!promotionConfirmed()) return;
@@ -104,8 +104,8 @@ void Tick::runBlueGreen(bool mirrored) {
     // With mirroring, requests are mirrored to the canary for the whole blue/green test.
     if (canary_.analysis.mirror && !mirrored) setRoute(0, next_.phase, true);
     setStatusIterations(next_, next_.iterations + 1, obs_.now);
-    event(false, "Advance " + name() + " canary iteration " + std::to_string(next_.iterations) + "/" +
-                     std::to_string(total));
+    event(false,
+          "Advance " + name() + " canary iteration " + std::to_string(next_.iterations) + "/" + std::to_string(total));
     return;
   }
   if (!promotionConfirmed()) return;
@@ -175,8 +175,8 @@ bool Tick::promotionConfirmed() {
 }
 
 void Tick::promote() {
-  event(false, "Copying " + target() + " template spec to " + canary_.targetRef.name + "-primary." +
-                   canary_.namespace_);
+  event(false,
+        "Copying " + target() + " template spec to " + canary_.targetRef.name + "-primary." + canary_.namespace_);
   decision_.actions.push_back(PromotePrimary{});
   setStatusPhase(next_, canary_, phase::kPromoting, obs_.now);
 }

@@ -59,8 +59,9 @@ void addCanaryIndices(kube::Informer& canaries) {
     const std::string apex = apexOf(c);
     return keys(c, {apex, apex + "-primary", apex + "-canary"});
   });
-  canaries.addIndex("route",
-                    [keys](const Json& c) { return keys(c, {apexOf(c), stringAt(c, {"spec", "routeRef", "name"})}); });
+  canaries.addIndex("route", [keys](const Json& c) {
+    return keys(c, {apexOf(c), stringAt(c, {"spec", "routeRef", "name"})});
+  });
 }
 
 }  // namespace
