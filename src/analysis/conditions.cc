@@ -37,12 +37,8 @@ Json promotedConditions(const Json& conditions, std::string_view p, std::string_
   std::string stamp = formatRfc3339(now);
   if (current && stringAt(*current, {"status"}) == status && stringAt(*current, {"reason"}) == p) return conditions;
   Json condition = {
-      {"type", "Promoted"},
-      {"status", status},
-      {"lastUpdateTime", stamp},
-      {"lastTransitionTime", stamp},
-      {"reason", std::string(p)},
-      {"message", promotedMessage(p, kind)},
+      {"type", "Promoted"},          {"status", status},         {"lastUpdateTime", stamp},
+      {"lastTransitionTime", stamp}, {"reason", std::string(p)}, {"message", promotedMessage(p, kind)},
   };
   if (current && stringAt(*current, {"status"}) == status) {
     condition["lastTransitionTime"] = stringAt(*current, {"lastTransitionTime"}, stamp);
@@ -106,7 +102,8 @@ bool sameStatus(const api::CanaryStatus& a, const api::CanaryStatus& b) {
          a.trackedConfigs == b.trackedConfigs && a.conditions == b.conditions &&
          a.sessionAffinityCookie == b.sessionAffinityCookie &&
          a.primarySessionAffinityCookie == b.primarySessionAffinityCookie &&
-         a.previousSessionAffinityCookie == b.previousSessionAffinityCookie && a.handledRequests == b.handledRequests;
+         a.previousSessionAffinityCookie == b.previousSessionAffinityCookie && a.handledRequests == b.handledRequests &&
+         a.draining == b.draining;
 }
 
 }  // namespace pennant::analysis

@@ -46,6 +46,10 @@ std::chrono::seconds analysisInterval(const api::Analysis& analysis) {
   return std::chrono::seconds(std::max<int64_t>(10, analysis.intervalSeconds));
 }
 
+std::chrono::seconds drainPeriod(const api::Analysis& analysis) {
+  return std::chrono::seconds(std::max<int64_t>(0, analysis.drainSeconds.value_or(kDefaultDrainSeconds)));
+}
+
 int64_t analysisThreshold(const api::Analysis& analysis) { return std::max<int64_t>(1, analysis.threshold); }
 
 }  // namespace pennant::analysis

@@ -30,6 +30,11 @@ Decision step(const api::Canary& canary, const api::CanaryStatus& status, const 
 // analysis.interval with Flagger's rules: unparseable -> 60s, at least 10s.
 std::chrono::seconds analysisInterval(const api::Analysis& analysis);
 
+// analysis.drainPeriod, or kDefaultDrainSeconds (the controller sets the field from its
+// --drain-period flag when the Canary leaves it out).
+inline constexpr int64_t kDefaultDrainSeconds = 10;
+std::chrono::seconds drainPeriod(const api::Analysis& analysis);
+
 // analysis.threshold, at least 1.
 int64_t analysisThreshold(const api::Analysis& analysis);
 

@@ -145,8 +145,54 @@ bool Tick::newRevision() const {
          obs_.configsChanged;
 }
 
+void Tick::scaleDownCanary() {
+  if (drainPeriod(canary_.analysis) == std::chrono::seconds(0)) {
+    if (!canary_.autoscalerRef.is_null()) scaler(ScalerOp::kPauseTarget);
+    decision_.actions.push_back(ScaleCanaryToZero{});
+    return;
+  }
+  next_.draining = true;
+  decision_.requeueAfter = drainPeriod(canary_.analysis);
+}
+
+std::chrono::seconds Tick::untilDrained() const {
+  absl::Time since;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, next_.lastTransitionTime, &since, &error)) return std::chrono::seconds(0);
+  auto due = absl::ToChronoTime(since) + drainPeriod(canary_.analysis);
+  if (obs_.now >= due) return std::chrono::seconds(0);
+  return std::chrono::ceil<std::chrono::seconds>(due - obs_.now);
+}
+
+bool Tick::finishDrain() {
+  if (!next_.draining) return false;
+  // A new revision scales the canary up again: nothing to drain.
+  if (newRevision()) {
+    next_.draining = false;
+    return false;
+  }
+  if (auto wait = untilDrained(); wait > std::chrono::seconds(0)) {
+    decision_.requeueAfter = wait;
+    hold("draining the canary for " + std::to_string(wait.count()) + "s more");
+    return true;
+  }
+  // The weights that took the traffic away must be in effect: read back, Accepted at the route's
+  // generation.
+  if (!obs_.route || obs_.route->canary != 0) {
+    std::string reason = !obs_.route ? (obs_.routeError.empty() ? "route weights unavailable" : obs_.routeError)
+                                     : "the route still sends traffic to the canary";
+    hold("draining the canary: " + reason);
+    return true;
+  }
+  if (!canary_.autoscalerRef.is_null()) scaler(ScalerOp::kPauseTarget);
+  decision_.actions.push_back(ScaleCanaryToZero{});
+  next_.draining = false;
+  return true;
+}
+
 void Tick::advance() {
   const std::string p = next_.phase;
+  if (finishDrain()) return;
   bool changed = newRevision();
   if (p == phase::kFailed) {
     // Flagger re-syncs lastAppliedSpec while Failed, so reverting the target to the promoted
@@ -158,8 +204,8 @@ void Tick::advance() {
     }
   }
   if (handleUserRequests()) return;
-  bool active = oneOf(p, {phase::kProgressing, phase::kWaiting, phase::kWaitingPromotion, phase::kPromoting,
-                          phase::kFinalising});
+  bool active =
+      oneOf(p, {phase::kProgressing, phase::kWaiting, phase::kWaitingPromotion, phase::kPromoting, phase::kFinalising});
   if (!active && !changed) return;
 
   if (!canary_.skipAnalysis) {
@@ -274,7 +320,8 @@ void Tick::startRun() {
     if (next_.phase != phase::kWaiting) {
       setStatusPhase(next_, canary_, phase::kWaiting, obs_.now);
       event(true, "Halt " + name() + " advancement waiting for approval " + r.name);
-      bool muted = std::any_of(specs.begin(), specs.end(), [&](const HookSpec& h) { return h.name == r.name && h.muteAlert; });
+      bool muted =
+          std::any_of(specs.begin(), specs.end(), [&](const HookSpec& h) { return h.name == r.name && h.muteAlert; });
       if (!muted) alert(AlertSeverity::kWarn, "Canary is waiting for approval.");
     }
     return;
@@ -300,9 +347,8 @@ void Tick::rollback() {
   }
   setRoute(0, phase::kFailed);
   event(true, "Canary failed! Scaling down " + name(), phase::kFailed);
-  if (!canary_.autoscalerRef.is_null()) scaler(ScalerOp::kPauseTarget);
-  decision_.actions.push_back(ScaleCanaryToZero{});
   syncStatus(next_, canary_, phase::kFailed, 0, 0, 0, obs_.targetRevision, obs_.trackedConfigs, obs_.now);
+  scaleDownCanary();
   decision_.actions.push_back(RecordOutcome{false, "completed"});
   decision_.actions.push_back(RunWebhooks{HookType::kPostRollout, phase::kFailed});
 }
@@ -320,14 +366,12 @@ void Tick::failPromotion(const std::string& reason) {
 
 void Tick::skipAnalysis() {
   setRoute(0, phase::kSucceeded);
-  event(false, "Copying " + target() + " template spec to " + canary_.targetRef.name + "-primary." + canary_.namespace_);
+  event(false,
+        "Copying " + target() + " template spec to " + canary_.targetRef.name + "-primary." + canary_.namespace_);
   decision_.actions.push_back(PromotePrimary{});
-  if (!canary_.autoscalerRef.is_null()) {
-    scaler(ScalerOp::kReconcilePrimary);
-    scaler(ScalerOp::kPauseTarget);
-  }
-  decision_.actions.push_back(ScaleCanaryToZero{});
+  if (!canary_.autoscalerRef.is_null()) scaler(ScalerOp::kReconcilePrimary);
   setStatusPhase(next_, canary_, phase::kSucceeded, obs_.now);
+  scaleDownCanary();
   decision_.actions.push_back(RecordOutcome{true, "skipped"});
   decision_.actions.push_back(RunWebhooks{HookType::kPostRollout, phase::kSucceeded});
   event(false, "Promotion completed! Canary analysis was skipped for " + target(), phase::kSucceeded);
@@ -356,6 +400,13 @@ void Tick::promotionShift(int64_t weight) {
 }
 
 void Tick::finalise() {
+  // Finalising began when all traffic went to the primary; one interval has passed (the pacing
+  // above), and a drain period longer than that is waited out too.
+  if (auto wait = untilDrained(); wait > std::chrono::seconds(0)) {
+    decision_.requeueAfter = wait;
+    hold("draining the canary for " + std::to_string(wait.count()) + "s more");
+    return;
+  }
   if (!canary_.autoscalerRef.is_null()) scaler(ScalerOp::kPauseTarget);
   decision_.actions.push_back(ScaleCanaryToZero{});
   setStatusPhase(next_, canary_, phase::kSucceeded, obs_.now);

@@ -42,6 +42,12 @@ class Tick {
   void skipAnalysis();
   void promotionShift(int64_t weight);
   void finalise();
+  // Drain (tick.cc): a version that lost its traffic keeps running for the drain period, counted
+  // from the status transition that moved the traffic, and until the gateway has accepted the
+  // route; then it is scaled down.
+  void scaleDownCanary();                     // now, or owed (status.draining) after the drain period
+  bool finishDrain();                         // true when the tick ends here
+  std::chrono::seconds untilDrained() const;  // 0 when the drain period is over
 
   // User requests, pennant promote / pennant abort (tick_requests.cc).
   bool handleUserRequests();  // true when the tick ends here (an abort rolled back)

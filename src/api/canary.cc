@@ -66,6 +66,7 @@ Analysis parseAnalysis(FieldReader r) {
   a.alerts = r.array("alerts").value_or(Json::array());
   a.primaryReadyThreshold = r.integer("primaryReadyThreshold").value_or(100);
   a.canaryReadyThreshold = r.integer("canaryReadyThreshold").value_or(100);
+  if (auto drain = r.string("drainPeriod")) a.drainSeconds = parseDurationSeconds(*drain).value_or(-1);
   if (r.has("sessionAffinity")) a.sessionAffinity = parseSessionAffinity(r.child("sessionAffinity"));
   return a;
 }
@@ -124,6 +125,10 @@ CanaryStatus parseStatus(FieldReader r) {
   FieldReader handled = r.child("handledRequests");
   st.handledRequests.promote = handled.string("promote").value_or("");
   st.handledRequests.abort = handled.string("abort").value_or("");
+  for (const auto& c : st.conditions) {
+    if (c.is_object() && c.value("type", "") == kDrainingCondition && c.value("status", "") == "True")
+      st.draining = true;
+  }
   return st;
 }
 

@@ -19,6 +19,7 @@ inline constexpr const char* kProviderGatewayV1Beta1 = "gatewayapi:v1beta1";
 inline constexpr const char* kHttpRouteKind = "HTTPRoute";
 inline constexpr const char* kGrpcRouteKind = "GRPCRoute";
 inline constexpr const char* kGatewayGroup = "gateway.networking.k8s.io";
+inline constexpr const char* kDrainingCondition = "Draining";
 
 enum class Strategy { kCanary, kBlueGreen, kAbTesting };
 
@@ -71,6 +72,9 @@ struct Analysis {
   // Share (%) of the updated replicas that must be available for the Deployment to count as ready.
   int64_t primaryReadyThreshold = 100;
   int64_t canaryReadyThreshold = 100;
+  // analysis.drainPeriod (a Pennant addition): how long a version that lost its traffic keeps
+  // running before it is scaled down. nullopt: the controller's default; -1: unparseable.
+  std::optional<int64_t> drainSeconds;
 };
 
 struct CanaryService {
@@ -128,6 +132,10 @@ struct CanaryStatus {
   Json trackedConfigs = Json::object();
   Json conditions = Json::array();
   HandledRequests handledRequests;
+  // The canary lost its traffic and is owed a scale-down once the drain period is over. Stored as
+  // the condition Draining=True (kDrainingCondition): a condition survives a CRD schema older than
+  // the controller, a new status field would be pruned and the scale-down forgotten.
+  bool draining = false;
 };
 
 struct Canary {

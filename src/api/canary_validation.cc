@@ -123,6 +123,9 @@ void validateWeights(const Canary& c, Problems& out) {
   } else if (a.intervalSeconds < kMinIntervalSeconds) {
     out.push_back({"spec.analysis.interval", "must be at least 10s, got " + a.interval});
   }
+  if (a.drainSeconds && *a.drainSeconds < 0) {
+    out.push_back({"spec.analysis.drainPeriod", "is not a duration (e.g. 10s, 1m; 0s scales down at once)"});
+  }
   if (a.threshold < 0) out.push_back({"spec.analysis.threshold", "must not be negative"});
   if (a.iterations < 0) out.push_back({"spec.analysis.iterations", "must not be negative"});
   checkPercent(out, "spec.analysis.stepWeight", a.stepWeight);

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <thread>
 
+#include "api/canary.h"
 #include "cli/commands.h"
 #include "cli/version.h"
 #include "common/allocator.h"
@@ -22,6 +23,7 @@ struct ControllerFlags {
   std::string context;
   std::string ns;
   std::string metricsServer;
+  std::string drainPeriod = "10s";
   std::string logLevel = "info";
   std::string logFormat;  // "" = json, text on a terminal
   bool leaderElect = false;
@@ -61,6 +63,7 @@ int runController(const ControllerFlags& flags) {
   options.healthAddr = flags.healthAddr;
   options.version = kVersion;
   options.analysis.metricsServer = flags.metricsServer;
+  options.analysis.defaultDrainSeconds = api::parseDurationSeconds(flags.drainPeriod).value_or(10);
   controller::Manager manager(kube::makeRestClient(*config), options);
 
   std::thread signalThread([&] {
@@ -88,6 +91,13 @@ void registerController(CLI::App& app) {
   cmd->add_option("--context", flags->context, "kubeconfig context (default: current-context)");
   cmd->add_option("--namespace", flags->ns, "watch only this namespace (default: all)");
   cmd->add_option("--metrics-server", flags->metricsServer, "Prometheus address for the builtin checks");
+  cmd->add_option("--drain-period", flags->drainPeriod,
+                  "how long a version that lost its traffic keeps running before it is scaled down, for Canaries "
+                  "without analysis.drainPeriod (0s: at once, as Flagger)")
+      ->capture_default_str()
+      ->check([](const std::string& v) {
+        return api::parseDurationSeconds(v) ? std::string() : "\"" + v + "\" is not a duration (e.g. 10s, 1m)";
+      });
   cmd->add_option("--log-level", flags->logLevel, "trace|debug|info|warn|error")->capture_default_str();
   cmd->add_option("--log-format", flags->logFormat, "json|text (default: json, text on a terminal)")
       ->check(CLI::IsMember({"json", "text"}));

@@ -43,7 +43,8 @@ constexpr std::chrono::seconds kRestingResync{std::chrono::minutes(5)};
 
 std::chrono::seconds restingRequeue(const analysis::Decision& decision, bool userRequestPending) {
   const std::string& p = decision.status.phase;
-  const bool resting = p == "Initialized" || p == "Succeeded" || p == "Failed";
+  // A draining canary is owed a scale-down at a time of its own.
+  const bool resting = (p == "Initialized" || p == "Succeeded" || p == "Failed") && !decision.status.draining;
   if (!resting || !decision.actions.empty() || decision.statusChanged || userRequestPending) {
     return decision.requeueAfter;
   }
@@ -97,6 +98,7 @@ StatusOr<ReconcileResult> Reconciler::reconcile(const std::string& key) {
   if (!parsed.ok()) return rejectInvalid(manifest, "InvalidSpec", std::string(parsed.status().message()));
   api::Problems problems = router::gatewayapi::validateCanaryForRouting(*parsed);
   if (!problems.empty()) return rejectInvalid(manifest, "InvalidSpec", std::string(api::toStatus(problems).message()));
+  if (!parsed->analysis.drainSeconds) parsed->analysis.drainSeconds = deps_.analysis.defaultDrainSeconds;
   const auto started = std::chrono::steady_clock::now();
   auto result = reconcileValid(manifest, *parsed);
   if (deps_.metrics) deps_.metrics->observeDuration(*parsed, std::chrono::steady_clock::now() - started);
@@ -132,10 +134,10 @@ analysis::Observed Reconciler::observe(const api::Canary& canary, const Json& ta
   const std::chrono::seconds deadline{canary.progressDeadlineSeconds};
   if (auto primary = deps_.store->get(deployments(), canary.namespace_, workload::primaryName(canary.targetRef.name))) {
     obs.primary = workload::deploymentReadiness(*primary, static_cast<int>(canary.analysis.primaryReadyThreshold),
-                                                  deadline, obs.now);
+                                                deadline, obs.now);
   }
-  obs.canary = workload::deploymentReadiness(target, static_cast<int>(canary.analysis.canaryReadyThreshold), deadline,
-                                             obs.now);
+  obs.canary =
+      workload::deploymentReadiness(target, static_cast<int>(canary.analysis.canaryReadyThreshold), deadline, obs.now);
   const std::string& phase = canary.status.phase;
   if (phase.empty() || phase == "Initializing") return obs;  // no route is trusted before initialisation
   auto weights = router.getRoutes(canary);

@@ -9,6 +9,7 @@
 #include "analysis/actions.h"
 #include "analysis/observations.h"
 #include "analysis/plan.h"
+#include "analysis/step.h"
 #include "api/canary.h"
 #include "controller/object_store.h"
 #include "http/http_client.h"
@@ -24,6 +25,8 @@ struct AnalysisOptions {
   // HTTP clients of metric providers (insecureSkipVerify differs per template). Default: curl.
   metrics::HttpClientFactory providerClients;
   std::string clusterName;  // alert field "Cluster" when set
+  // --drain-period: analysis.drainPeriod of Canaries that leave it out.
+  int64_t defaultDrainSeconds = analysis::kDefaultDrainSeconds;
 };
 
 class StageRunner {

@@ -1,5 +1,7 @@
 #include "controller/status_writer.h"
 
+#include <algorithm>
+
 #include "kube/errors.h"
 #include "kube/resource.h"
 
@@ -33,7 +35,21 @@ Json statusToJson(const api::CanaryStatus& status, const Json& existing) {
   } else {
     out.erase("trackedConfigs");
   }
-  out["conditions"] = status.conditions.is_array() ? status.conditions : Json::array();
+  out["conditions"] = Json::array();
+  for (const auto& c : status.conditions.is_array() ? status.conditions : Json::array()) {
+    if (c.is_object() && c.value("type", "") == api::kDrainingCondition && !status.draining) continue;
+    out["conditions"].push_back(c);
+  }
+  const bool recorded = std::any_of(out["conditions"].begin(), out["conditions"].end(), [](const Json& c) {
+    return c.is_object() && c.value("type", "") == api::kDrainingCondition && c.value("status", "") == "True";
+  });
+  if (status.draining && !recorded) {
+    out["conditions"].push_back({{"type", api::kDrainingCondition},
+                                 {"status", "True"},
+                                 {"reason", "ScaleDownPending"},
+                                 {"message", "the canary lost its traffic; it is scaled down after the drain period"},
+                                 {"lastTransitionTime", status.lastTransitionTime}});
+  }
   if (!status.handledRequests.promote.empty() || !status.handledRequests.abort.empty()) {
     Json handled = Json::object();
     setString(handled, "promote", status.handledRequests.promote);

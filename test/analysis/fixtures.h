@@ -17,8 +17,9 @@ namespace pennant::analysis::testing {
 inline const Clock::TimePoint kT0 = Clock::TimePoint(std::chrono::seconds(1'800'000'000));  // 2027-01-15T08:00:00Z
 inline const Clock::TimePoint kT1 = kT0 + std::chrono::seconds(15);
 
-// A canary-strategy Canary (stepWeight 10, maxWeight 30, threshold 2); `patch` is a JSON merge
-// patch over the whole manifest (e.g. {"spec":{"analysis":{"iterations":3}}}).
+// A canary-strategy Canary (stepWeight 10, maxWeight 30, threshold 2, drainPeriod 0s: Flagger's
+// immediate scale-down; the drain tests set one); `patch` is a JSON merge patch over the whole
+// manifest (e.g. {"spec":{"analysis":{"iterations":3}}}).
 inline api::Canary makeCanary(const Json& patch = Json::object()) {
   Json manifest = {
       {"apiVersion", "flagger.app/v1beta1"},
@@ -28,7 +29,8 @@ inline api::Canary makeCanary(const Json& patch = Json::object()) {
        {{"provider", "gatewayapi:v1"},
         {"targetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", "podinfo"}}},
         {"service", {{"port", 9898}, {"gatewayRefs", Json::array({{{"name", "gw"}}})}}},
-        {"analysis", {{"interval", "15s"}, {"threshold", 2}, {"stepWeight", 10}, {"maxWeight", 30}}}}},
+        {"analysis",
+         {{"interval", "15s"}, {"threshold", 2}, {"stepWeight", 10}, {"maxWeight", 30}, {"drainPeriod", "0s"}}}}},
   };
   manifest.merge_patch(patch);
   auto canary = api::parseCanary(manifest);
@@ -98,7 +100,8 @@ inline std::vector<std::string> stateActions(const Decision& d) {
 inline std::vector<std::string> eventMessages(const Decision& d) {
   std::vector<std::string> out;
   for (const auto& a : d.actions) {
-    if (const auto* e = std::get_if<RecordEvent>(&a)) out.push_back(std::string(e->warning ? "W: " : "N: ") + e->message);
+    if (const auto* e = std::get_if<RecordEvent>(&a))
+      out.push_back(std::string(e->warning ? "W: " : "N: ") + e->message);
   }
   return out;
 }

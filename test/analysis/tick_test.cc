@@ -34,7 +34,8 @@ std::vector<Row> lifecycleRows() {
   api::Canary canary = makeCanary();
   api::Canary skip = makeCanary({{"spec", {{"skipAnalysis", true}}}});
   api::Canary promotionSteps = makeCanary(analysisPatch({{"stepWeightPromotion", 20}}));
-  api::Canary scaled = makeCanary({{"spec", {{"autoscalerRef", {{"kind", "HorizontalPodAutoscaler"}, {"name", "hpa"}}}}}});
+  api::Canary scaled =
+      makeCanary({{"spec", {{"autoscalerRef", {{"kind", "HorizontalPodAutoscaler"}, {"name", "hpa"}}}}}});
   Observations routeUnreadable = makeObs(10);
   routeUnreadable.route.reset();
   routeUnreadable.routeError = "HTTPRoute test.podinfo parent gw is not ready";
@@ -42,106 +43,243 @@ std::vector<Row> lifecycleRows() {
   configs.configsChanged = true;
   return {
       // Initialization.
-      {"new canary, primary ready: Initialized", canary, api::CanaryStatus{}, makeObs(0, false, "rev1"),
+      {"new canary, primary ready: Initialized",
+       canary,
+       api::CanaryStatus{},
+       makeObs(0, false, "rev1"),
        {"Initialized", 0, 0, 0, {"ScaleCanaryToZero", "SetRoute(weight=0, phase=Initialized)"}}},
-      {"new canary with autoscaler", scaled, api::CanaryStatus{}, makeObs(0, false, "rev1"),
-       {"Initialized", 0, 0, 0,
+      {"new canary with autoscaler",
+       scaled,
+       api::CanaryStatus{},
+       makeObs(0, false, "rev1"),
+       {"Initialized",
+        0,
+        0,
+        0,
         {"Autoscaler(reconcile-primary)", "Autoscaler(pause-target)", "ScaleCanaryToZero",
          "SetRoute(weight=0, phase=Initialized)"}}},
-      {"new canary, primary rolling out: Initializing", canary, api::CanaryStatus{},
-       withPrimary(makeObs(), waiting()), {"Initializing", 0, 0, 0, {}}},
-      {"new canary, primary missing: Initializing", canary, api::CanaryStatus{}, withPrimary(makeObs(), std::nullopt),
+      {"new canary, primary rolling out: Initializing",
+       canary,
+       api::CanaryStatus{},
+       withPrimary(makeObs(), waiting()),
        {"Initializing", 0, 0, 0, {}}},
-      {"initializing, primary stuck: Failed", canary, makeStatus("Initializing"), withPrimary(makeObs(), stuck()),
+      {"new canary, primary missing: Initializing",
+       canary,
+       api::CanaryStatus{},
+       withPrimary(makeObs(), std::nullopt),
+       {"Initializing", 0, 0, 0, {}}},
+      {"initializing, primary stuck: Failed",
+       canary,
+       makeStatus("Initializing"),
+       withPrimary(makeObs(), stuck()),
        {"Failed", 0, 0, 0, kRollback}},
       // Waiting for a new revision.
-      {"initialized, same revision: nothing", canary, makeStatus("Initialized", 0, 0, 0, "rev1", "rev1"),
-       makeObs(0, false, "rev1"), {"Initialized", 0, 0, 0, {}}},
-      {"initialized, new revision: Progressing", canary, makeStatus("Initialized", 0, 0, 0, "rev1", "rev1"),
-       makeObs(0, false, "rev2"), {"Progressing", 0, 0, 0, {"ScaleCanaryFromZero"}}},
-      {"succeeded, new revision: Progressing", canary, makeStatus("Succeeded", 0, 0, 0, "rev1", "rev1"),
-       makeObs(0, false, "rev2"), {"Progressing", 0, 0, 0, {"ScaleCanaryFromZero"}}},
-      {"succeeded, config changed: Progressing", canary, makeStatus("Succeeded", 0, 0, 0, "rev1", "rev1"), configs,
+      {"initialized, same revision: nothing",
+       canary,
+       makeStatus("Initialized", 0, 0, 0, "rev1", "rev1"),
+       makeObs(0, false, "rev1"),
+       {"Initialized", 0, 0, 0, {}}},
+      {"initialized, new revision: Progressing",
+       canary,
+       makeStatus("Initialized", 0, 0, 0, "rev1", "rev1"),
+       makeObs(0, false, "rev2"),
        {"Progressing", 0, 0, 0, {"ScaleCanaryFromZero"}}},
-      {"failed, target back at the promoted revision: nothing", canary, makeStatus("Failed", 0, 0, 0, "rev2", "rev1"),
-       makeObs(0, false, "rev1"), {"Failed", 0, 0, 0, {}}},
-      {"failed, newer revision: Progressing", canary, makeStatus("Failed", 0, 0, 0, "rev2", "rev1"),
-       makeObs(0, false, "rev3"), {"Progressing", 0, 0, 0, {"ScaleCanaryFromZero"}}},
-      {"succeeded, new revision, route unreadable: hold", canary, makeStatus("Succeeded", 0, 0, 0, "rev1", "rev1"),
-       [&] { Observations o = routeUnreadable; o.targetRevision = "rev2"; return o; }(),
+      {"succeeded, new revision: Progressing",
+       canary,
+       makeStatus("Succeeded", 0, 0, 0, "rev1", "rev1"),
+       makeObs(0, false, "rev2"),
+       {"Progressing", 0, 0, 0, {"ScaleCanaryFromZero"}}},
+      {"succeeded, config changed: Progressing",
+       canary,
+       makeStatus("Succeeded", 0, 0, 0, "rev1", "rev1"),
+       configs,
+       {"Progressing", 0, 0, 0, {"ScaleCanaryFromZero"}}},
+      {"failed, target back at the promoted revision: nothing",
+       canary,
+       makeStatus("Failed", 0, 0, 0, "rev2", "rev1"),
+       makeObs(0, false, "rev1"),
+       {"Failed", 0, 0, 0, {}}},
+      {"failed, newer revision: Progressing",
+       canary,
+       makeStatus("Failed", 0, 0, 0, "rev2", "rev1"),
+       makeObs(0, false, "rev3"),
+       {"Progressing", 0, 0, 0, {"ScaleCanaryFromZero"}}},
+      {"succeeded, new revision, route unreadable: hold",
+       canary,
+       makeStatus("Succeeded", 0, 0, 0, "rev1", "rev1"),
+       [&] {
+         Observations o = routeUnreadable;
+         o.targetRevision = "rev2";
+         return o;
+       }(),
        {"Succeeded", 0, 0, 0, {}}},
       // A newer revision while analysing restarts the analysis.
-      {"progressing, newer revision: restart", canary, makeStatus("Progressing", 20, 1, 0), makeObs(20, false, "rev3"),
+      {"progressing, newer revision: restart",
+       canary,
+       makeStatus("Progressing", 20, 1, 0),
+       makeObs(20, false, "rev3"),
        {"Progressing", 0, 0, 0, {"SetRoute(weight=0, phase=Progressing)"}}},
-      {"waiting promotion, newer revision: restart", canary, makeStatus("WaitingPromotion", 0, 0, -1),
-       makeObs(30, false, "rev3"), {"Progressing", 0, 0, 0, {"SetRoute(weight=0, phase=Progressing)"}}},
-      {"promoting, newer revision: promotion goes on", canary, makeStatus("Promoting", 30), makeObs(30, false, "rev3"),
+      {"waiting promotion, newer revision: restart",
+       canary,
+       makeStatus("WaitingPromotion", 0, 0, -1),
+       makeObs(30, false, "rev3"),
+       {"Progressing", 0, 0, 0, {"SetRoute(weight=0, phase=Progressing)"}}},
+      {"promoting, newer revision: promotion goes on",
+       canary,
+       makeStatus("Promoting", 30),
+       makeObs(30, false, "rev3"),
        {"Finalising", 0, 0, 0, {"SetRoute(weight=0, phase=Finalising)"}}},
       // Readiness and the route read-back.
-      {"progressing, primary rolling: hold", canary, makeStatus("Progressing", 10), withPrimary(makeObs(10), waiting()),
+      {"progressing, primary rolling: hold",
+       canary,
+       makeStatus("Progressing", 10),
+       withPrimary(makeObs(10), waiting()),
        {"Progressing", 10, 0, 0, {}}},
-      {"progressing, primary stuck: rollback", canary, makeStatus("Progressing", 10, 1),
-       withPrimary(makeObs(10), stuck()), {"Failed", 0, 0, 0, kRollback}},
-      {"promoting, primary stuck: traffic to the canary", canary, makeStatus("Promoting", 30),
+      {"progressing, primary stuck: rollback",
+       canary,
+       makeStatus("Progressing", 10, 1),
+       withPrimary(makeObs(10), stuck()),
+       {"Failed", 0, 0, 0, kRollback}},
+      {"promoting, primary stuck: traffic to the canary",
+       canary,
+       makeStatus("Promoting", 30),
        withPrimary(makeObs(30), stuck()),
-       {"Failed", 100, 0, 0,
+       {"Failed",
+        100,
+        0,
+        0,
         {"SetRoute(weight=100, phase=Failed)", "Failure(completed)", "RunWebhooks(post-rollout, phase=Failed)"}}},
-      {"finalising, primary stuck: traffic to the canary", canary, makeStatus("Finalising"),
+      {"finalising, primary stuck: traffic to the canary",
+       canary,
+       makeStatus("Finalising"),
        withPrimary(makeObs(0), stuck()),
-       {"Failed", 100, 0, 0,
+       {"Failed",
+        100,
+        0,
+        0,
         {"SetRoute(weight=100, phase=Failed)", "Failure(completed)", "RunWebhooks(post-rollout, phase=Failed)"}}},
-      {"progressing, route unreadable: hold", canary, makeStatus("Progressing", 10), routeUnreadable,
+      {"progressing, route unreadable: hold",
+       canary,
+       makeStatus("Progressing", 10),
+       routeUnreadable,
        {"Progressing", 10, 0, 0, {}}},
-      {"progressing, canary rolling: hold", canary, makeStatus("Progressing", 10), withCanary(makeObs(10), waiting()),
+      {"progressing, canary rolling: hold",
+       canary,
+       makeStatus("Progressing", 10),
+       withCanary(makeObs(10), waiting()),
        {"Progressing", 10, 0, 0, {}}},
-      {"progressing, canary past its progress deadline: rollback", canary, makeStatus("Progressing", 20),
-       withCanary(makeObs(20), stuck()), {"Failed", 0, 0, 0, kRollback}},
-      {"promoting, canary past its progress deadline: rollback", canary, makeStatus("Promoting", 30),
-       withCanary(makeObs(30), stuck()), {"Failed", 0, 0, 0, kRollback}},
+      {"progressing, canary past its progress deadline: rollback",
+       canary,
+       makeStatus("Progressing", 20),
+       withCanary(makeObs(20), stuck()),
+       {"Failed", 0, 0, 0, kRollback}},
+      {"promoting, canary past its progress deadline: rollback",
+       canary,
+       makeStatus("Promoting", 30),
+       withCanary(makeObs(30), stuck()),
+       {"Failed", 0, 0, 0, kRollback}},
       // skipAnalysis.
-      {"skipAnalysis, new revision: Progressing first", skip, makeStatus("Succeeded", 0, 0, 0, "rev1", "rev1"),
-       makeObs(0, false, "rev2"), {"Progressing", 0, 0, 0, {"ScaleCanaryFromZero"}}},
-      {"skipAnalysis, progressing: promoted at once", skip, makeStatus("Progressing"),
+      {"skipAnalysis, new revision: Progressing first",
+       skip,
+       makeStatus("Succeeded", 0, 0, 0, "rev1", "rev1"),
+       makeObs(0, false, "rev2"),
+       {"Progressing", 0, 0, 0, {"ScaleCanaryFromZero"}}},
+      {"skipAnalysis, progressing: promoted at once",
+       skip,
+       makeStatus("Progressing"),
        withPrimary(makeObs(), waiting()),
-       {"Succeeded", 0, 0, 0,
+       {"Succeeded",
+        0,
+        0,
+        0,
         {"SetRoute(weight=0, phase=Succeeded)", "PromotePrimary", "ScaleCanaryToZero", "Success(skipped)",
          "RunWebhooks(post-rollout, phase=Succeeded)"}}},
-      {"skipAnalysis, canary stuck: rollback", skip, makeStatus("Progressing"), withCanary(makeObs(), stuck()),
+      {"skipAnalysis, canary stuck: rollback",
+       skip,
+       makeStatus("Progressing"),
+       withCanary(makeObs(), stuck()),
        {"Failed", 0, 0, 0, kRollback}},
       // Promotion and finalising.
-      {"promoting: all traffic to the primary", canary, makeStatus("Promoting", 30), makeObs(30),
+      {"promoting: all traffic to the primary",
+       canary,
+       makeStatus("Promoting", 30),
+       makeObs(30),
        {"Finalising", 0, 0, 0, {"SetRoute(weight=0, phase=Finalising)"}}},
-      {"promoting with stepWeightPromotion: one step", promotionSteps, makeStatus("Promoting", 30), makeObs(30),
+      {"promoting with stepWeightPromotion: one step",
+       promotionSteps,
+       makeStatus("Promoting", 30),
+       makeObs(30),
        {"Promoting", 10, 0, 0, {"SetRoute(weight=10, phase=Promoting)"}}},
-      {"promoting with stepWeightPromotion: last step", promotionSteps, makeStatus("Promoting", 10), makeObs(10),
+      {"promoting with stepWeightPromotion: last step",
+       promotionSteps,
+       makeStatus("Promoting", 10),
+       makeObs(10),
        {"Finalising", 0, 0, 0, {"SetRoute(weight=0, phase=Finalising)"}}},
-      {"promoting with stepWeightPromotion at 0: Finalising", promotionSteps, makeStatus("Promoting"), makeObs(0),
+      {"promoting with stepWeightPromotion at 0: Finalising",
+       promotionSteps,
+       makeStatus("Promoting"),
+       makeObs(0),
        {"Finalising", 0, 0, 0, {"SetRoute(weight=0, phase=Finalising)"}}},
-      {"promoting with autoscaler", scaled, makeStatus("Promoting", 30), makeObs(30),
+      {"promoting with autoscaler",
+       scaled,
+       makeStatus("Promoting", 30),
+       makeObs(30),
        {"Finalising", 0, 0, 0, {"Autoscaler(reconcile-primary)", "SetRoute(weight=0, phase=Finalising)"}}},
-      {"finalising: Succeeded", canary, makeStatus("Finalising"), makeObs(0),
-       {"Succeeded", 0, 0, 0,
+      {"finalising: Succeeded",
+       canary,
+       makeStatus("Finalising"),
+       makeObs(0),
+       {"Succeeded",
+        0,
+        0,
+        0,
         {"ScaleCanaryToZero", "Success(completed)", "RunWebhooks(post-rollout, phase=Succeeded)"}}},
-      {"finalising, primary still rolling out: hold", canary, makeStatus("Finalising"),
-       withPrimary(makeObs(0), waiting()), {"Finalising", 0, 0, 0, {}}},
+      {"finalising, primary still rolling out: hold",
+       canary,
+       makeStatus("Finalising"),
+       withPrimary(makeObs(0), waiting()),
+       {"Finalising", 0, 0, 0, {}}},
       // suspend.
-      {"suspended: nothing", makeCanary({{"spec", {{"suspend", true}}}}), makeStatus("Progressing", 10), makeObs(10),
+      {"suspended: nothing",
+       makeCanary({{"spec", {{"suspend", true}}}}),
+       makeStatus("Progressing", 10),
+       makeObs(10),
        {"Progressing", 10, 0, 0, {}}},
       // Deletion.
-      {"deleted with revertOnDeletion: Terminating", deleting(true, true), makeStatus("Progressing", 20), makeObs(20),
+      {"deleted with revertOnDeletion: Terminating",
+       deleting(true, true),
+       makeStatus("Progressing", 20),
+       makeObs(20),
        {"Terminating", 0, 0, 0, {"RevertTarget"}}},
-      {"terminating, target not ready: hold", deleting(true, true), makeStatus("Terminating"),
-       withCanary(makeObs(), waiting()), {"Terminating", 0, 0, 0, {"RevertTarget"}}},
-      {"terminating, target ready: Terminated", deleting(true, true), makeStatus("Terminating"), makeObs(),
+      {"terminating, target not ready: hold",
+       deleting(true, true),
+       makeStatus("Terminating"),
+       withCanary(makeObs(), waiting()),
+       {"Terminating", 0, 0, 0, {"RevertTarget"}}},
+      {"terminating, target ready: Terminated",
+       deleting(true, true),
+       makeStatus("Terminating"),
+       makeObs(),
        {"Terminated", 0, 0, 0, {"RevertRouting", "RemoveFinalizer"}}},
-      {"terminated: finalizer removed", deleting(true, true), makeStatus("Terminated"), makeObs(),
+      {"terminated: finalizer removed",
+       deleting(true, true),
+       makeStatus("Terminated"),
+       makeObs(),
        {"Terminated", 0, 0, 0, {"RemoveFinalizer"}}},
-      {"deleted without revertOnDeletion: finalizer removed", deleting(false, true), makeStatus("Progressing", 20),
-       makeObs(20), {"Progressing", 20, 0, 0, {"RemoveFinalizer"}}},
-      {"deleted, no finalizer: nothing", deleting(true, false), makeStatus("Progressing", 20), makeObs(20),
+      {"deleted without revertOnDeletion: finalizer removed",
+       deleting(false, true),
+       makeStatus("Progressing", 20),
+       makeObs(20),
+       {"Progressing", 20, 0, 0, {"RemoveFinalizer"}}},
+      {"deleted, no finalizer: nothing",
+       deleting(true, false),
+       makeStatus("Progressing", 20),
+       makeObs(20),
        {"Progressing", 20, 0, 0, {}}},
-      {"revertOnDeletion: finalizer added", makeCanary({{"spec", {{"revertOnDeletion", true}}}}),
-       makeStatus("Succeeded", 0, 0, 0, "rev1", "rev1"), makeObs(0, false, "rev1"),
+      {"revertOnDeletion: finalizer added",
+       makeCanary({{"spec", {{"revertOnDeletion", true}}}}),
+       makeStatus("Succeeded", 0, 0, 0, "rev1", "rev1"),
+       makeObs(0, false, "rev1"),
        {"Succeeded", 0, 0, 0, {"AddFinalizer"}}},
   };
 }
@@ -218,6 +356,98 @@ TEST(Lifecycle, TerminatingLooksAgainSoon) {
   Decision d = step(deleting(true, true), makeStatus("Progressing", 20), makeObs(20));
   EXPECT_EQ(d.requeueAfter, std::chrono::seconds(5));
   EXPECT_EQ(eventMessages(d), std::vector<std::string>{"N: Terminating canary podinfo.test"});
+}
+
+}  // namespace
+}  // namespace pennant::analysis
+
+namespace pennant::analysis {
+namespace {
+
+using namespace testing;  // NOLINT: the fixtures
+
+// A version that lost its traffic keeps running for analysis.drainPeriod, counted from the
+// transition that moved the traffic, and until the gateway accepted the route; then it goes.
+api::Canary draining(const std::string& period = "20s") { return makeCanary(analysisPatch({{"drainPeriod", period}})); }
+
+api::CanaryStatus failedDraining() {
+  api::CanaryStatus s = makeStatus("Failed", 0, 0, 0, "rev2", "rev1");
+  s.draining = true;
+  return s;
+}
+
+Observations at(Clock::TimePoint now, Observations o = makeObs(0)) {
+  o.now = now;
+  return o;
+}
+
+TEST(Drain, RollbackMovesTheTrafficAndOwesTheScaleDown) {
+  Decision d = step(draining(), makeStatus("Progressing", 20, 2), makeObs(20));
+  EXPECT_EQ(d.status.phase, "Failed");
+  EXPECT_TRUE(d.status.draining);
+  EXPECT_EQ(stateActions(d), (std::vector<std::string>{"SetRoute(weight=0, phase=Failed)", "Failure(completed)",
+                                                       "RunWebhooks(post-rollout, phase=Failed)"}));
+  EXPECT_EQ(d.requeueAfter, std::chrono::seconds(20));
+}
+
+TEST(Drain, WaitsOutThePeriodFromTheTransition) {
+  // The rollback was at kT0; 15 s later 5 s are left.
+  Decision d = step(draining(), failedDraining(), at(kT0 + std::chrono::seconds(15)));
+  EXPECT_TRUE(stateActions(d).empty());
+  EXPECT_TRUE(d.status.draining);
+  EXPECT_EQ(d.requeueAfter, std::chrono::seconds(5));
+  EXPECT_EQ(d.holdReason, "draining the canary for 5s more");
+}
+
+TEST(Drain, ScalesDownOnceThePeriodIsOverAndTheRouteIsInEffect) {
+  Decision d = step(draining(), failedDraining(), at(kT0 + std::chrono::seconds(20)));
+  EXPECT_EQ(stateActions(d), (std::vector<std::string>{"ScaleCanaryToZero"}));
+  EXPECT_FALSE(d.status.draining);
+  EXPECT_TRUE(d.statusChanged);
+}
+
+TEST(Drain, HoldsWhileTheGatewayHasNotAcceptedTheRoute) {
+  Observations o = at(kT0 + std::chrono::seconds(30));
+  o.route.reset();
+  o.routeError = "parent gw accepted generation 3, the route is at generation 4";
+  Decision d = step(draining(), failedDraining(), o);
+  EXPECT_TRUE(stateActions(d).empty());
+  EXPECT_TRUE(d.status.draining);
+  EXPECT_EQ(d.holdReason, "draining the canary: parent gw accepted generation 3, the route is at generation 4");
+  o.route = router::Weights{80, 20, false};  // someone else's weights: not drained yet
+  EXPECT_TRUE(stateActions(step(draining(), failedDraining(), o)).empty());
+}
+
+TEST(Drain, ANewRevisionEndsTheDrainAndStartsARun) {
+  Decision d = step(draining(), failedDraining(), at(kT0 + std::chrono::seconds(5), makeObs(0, false, "rev3")));
+  EXPECT_FALSE(d.status.draining);
+  EXPECT_EQ(d.status.phase, "Progressing");
+  EXPECT_EQ(stateActions(d), (std::vector<std::string>{"ScaleCanaryFromZero"}));
+}
+
+TEST(Drain, FinalisingWaitsForADrainLongerThanTheInterval) {
+  // Finalising began at kT0 (all traffic to the primary); interval 15 s, drain 40 s.
+  api::CanaryStatus s = makeStatus("Finalising");
+  EXPECT_TRUE(stateActions(step(draining("40s"), s, at(kT0 + std::chrono::seconds(20)))).empty());
+  Decision d = step(draining("40s"), s, at(kT0 + std::chrono::seconds(40)));
+  EXPECT_EQ(d.status.phase, "Succeeded");
+  EXPECT_EQ(stateActions(d)[0], "ScaleCanaryToZero");
+}
+
+TEST(Drain, SkippedAnalysisDrainsToo) {
+  api::Canary c = makeCanary({{"spec", {{"skipAnalysis", true}, {"analysis", {{"drainPeriod", "10s"}}}}}});
+  Decision d = step(c, makeStatus("Progressing"), makeObs());
+  EXPECT_EQ(d.status.phase, "Succeeded");
+  EXPECT_TRUE(d.status.draining);
+  EXPECT_EQ(stateActions(d),
+            (std::vector<std::string>{"SetRoute(weight=0, phase=Succeeded)", "PromotePrimary", "Success(skipped)",
+                                      "RunWebhooks(post-rollout, phase=Succeeded)"}));
+}
+
+TEST(Drain, ZeroScalesDownAtOnceAsFlagger) {
+  Decision d = step(draining("0s"), makeStatus("Progressing", 20, 2), makeObs(20));
+  EXPECT_FALSE(d.status.draining);
+  EXPECT_EQ(stateActions(d)[1], "ScaleCanaryToZero");
 }
 
 }  // namespace
