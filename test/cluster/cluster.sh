@@ -248,7 +248,7 @@ EOF
     ${PENNANT_TESTBED_KCM_FLAGS:-}
   start kube-scheduler --kubeconfig "$DIR/kube-scheduler.kubeconfig" --leader-elect=false \
     --bind-address 127.0.0.1 --secure-port "$SCHEDULER_PORT" ${PENNANT_TESTBED_SCHEDULER_FLAGS:-}
-  start kwok --kubeconfig "$DIR/kubeconfig" --config "$BIN/kwok-stages.yaml" \
+  start kwok --kubeconfig "$DIR/kubeconfig" --config "${PENNANT_TESTBED_KWOK_STAGES:-$BIN/kwok-stages.yaml}" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
     --node-ip 127.0.0.1 --node-port "$KWOK_PORT" --server-address "127.0.0.1:$KWOK_PORT"
   installCrds

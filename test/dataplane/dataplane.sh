@@ -84,7 +84,10 @@ up() {
   ip -n "$NETNS" addr add "$POD_RANGE" dev lo
   log "network namespace $NETNS: loopback only, $POD_RANGE on lo"
 
-  PENNANT_TESTBED_DATAPLANE=1 inNs "$ROOT/test/cluster/cluster.sh" up "$DIR/cluster"
+  # Pods the pod runner serves become Ready only once their greeter listens (kwok_stages.py).
+  /usr/bin/python3 "$HERE/kwok_stages.py" "$BIN/kwok-stages.yaml" "$DIR/kwok-stages.yaml"
+  PENNANT_TESTBED_DATAPLANE=1 PENNANT_TESTBED_KWOK_STAGES="$DIR/kwok-stages.yaml" \
+    inNs "$ROOT/test/cluster/cluster.sh" up "$DIR/cluster"
   source "$DIR/cluster/cluster.env"
 
   local web restricted api

@@ -17,6 +17,28 @@ std::pair<std::string, std::string> repositoryAndTag(const std::string& image) {
   return {slash == std::string::npos ? rest : rest.substr(slash + 1), tag};
 }
 
+// lifecycle.preStop: {sleep: {seconds: N}} or {exec: {command: [sleep, N]}} (also via sh -c).
+int preStopSeconds(const Json& container) {
+  const Json* preStop = findPath(container, {"lifecycle", "preStop"});
+  if (!preStop) return 0;
+  if (const Json* s = findPath(*preStop, {"sleep", "seconds"}); s && s->is_number_integer()) return s->get<int>();
+  const Json* command = findPath(*preStop, {"exec", "command"});
+  if (!command || !command->is_array()) return 0;
+  std::string line;
+  for (const Json& part : *command)
+    line += (line.empty() ? "" : " ") + (part.is_string() ? part.get<std::string>() : "");
+  for (const char* prefix : {"sleep ", "/bin/sh -c sleep ", "sh -c sleep ", "/bin/sleep "}) {
+    if (line.rfind(prefix, 0) == 0) {
+      try {
+        return std::stoi(line.substr(std::string(prefix).size()));
+      } catch (...) {
+        return 0;
+      }
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::optional<Launch> launchFor(const Json& pod) {
@@ -33,9 +55,11 @@ std::optional<Launch> launchFor(const Json& pod) {
   const std::string ns = stringAt(pod, {"metadata", "namespace"}), name = stringAt(pod, {"metadata", "name"});
   l.key = ns + "/" + name;
   l.uid = stringAt(pod, {"metadata", "uid"});
+  l.container = stringAt(c, {"name"});
   if (const Json* g = findPath(pod, {"spec", "terminationGracePeriodSeconds"}); g && g->is_number_integer()) {
     l.graceSeconds = g->get<int>();
   }
+  l.preStopSeconds = preStopSeconds(c);
   if (!tag.empty()) l.env["GREETER_VERSION"] = tag;
   if (const Json* env = findPath(c, {"env"}); env && env->is_array()) {
     for (const Json& e : *env) {

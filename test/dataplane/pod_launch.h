@@ -13,10 +13,14 @@ namespace pennant::dataplane {
 struct Launch {
   std::string key;  // namespace/name
   std::string uid;
+  std::string container;  // the greeter container's name
   std::string podIP;
   std::vector<std::string> args;           // after the greeter binary
   std::map<std::string, std::string> env;  // the container's literal env, plus GREETER_VERSION
   int graceSeconds = 30;                   // terminationGracePeriodSeconds
+  // lifecycle.preStop as a kubelet runs it before SIGTERM: the sleep action, or an exec of
+  // `sleep N` (directly or through `sh -c`). 0 when there is none.
+  int preStopSeconds = 0;
 };
 
 // The greeter to run for `pod`, or nothing: not a greeter image (repository basename "greeter"),

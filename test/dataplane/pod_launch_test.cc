@@ -41,6 +41,19 @@ TEST(PodLaunch, OtherImagesPendingPodsAndPodsBeingDeletedRunNothing) {
   EXPECT_FALSE(launchFor(deleting).has_value());
 }
 
+TEST(PodLaunch, PreStopSleepIsReadFromTheSleepActionOrASleepCommand) {
+  Json p = pod("example.com/greeter:v1");
+  EXPECT_EQ(launchFor(p)->preStopSeconds, 0);
+  p["spec"]["containers"][0]["lifecycle"] = {{"preStop", {{"sleep", {{"seconds", 4}}}}}};
+  EXPECT_EQ(launchFor(p)->preStopSeconds, 4);
+  p["spec"]["containers"][0]["lifecycle"] = {{"preStop", {{"exec", {{"command", {"/bin/sh", "-c", "sleep 3"}}}}}}};
+  EXPECT_EQ(launchFor(p)->preStopSeconds, 3);
+  p["spec"]["containers"][0]["lifecycle"] = {{"preStop", {{"exec", {{"command", {"sleep", "2"}}}}}}};
+  EXPECT_EQ(launchFor(p)->preStopSeconds, 2);
+  p["spec"]["containers"][0]["lifecycle"] = {{"preStop", {{"exec", {{"command", {"/drain.sh"}}}}}}};
+  EXPECT_EQ(launchFor(p)->preStopSeconds, 0);
+}
+
 TEST(PodLaunch, ImageWithoutTagKeepsTheDefaultVersion) {
   auto l = launchFor(pod("greeter"));
   ASSERT_TRUE(l.has_value());

@@ -1,11 +1,16 @@
 #include "dataplane/pod_runner.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 
@@ -15,8 +20,25 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 std::string stamp() {
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now).count() / 1000.0);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+  char out[32];
+  std::snprintf(out, sizeof out, "%lld.%03lld", static_cast<long long>(ms.count() / 1000),
+                static_cast<long long>(ms.count() % 1000));
+  return out;
+}
+
+// A TCP connect to host:port succeeds (a readiness probe's tcpSocket check).
+bool accepts(const std::string& address) {
+  auto colon = address.rfind(':');
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(static_cast<uint16_t>(std::stoi(address.substr(colon + 1))));
+  if (inet_pton(AF_INET, address.substr(0, colon).c_str(), &sa.sin_addr) != 1) return false;
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
+  close(fd);
+  return ok;
 }
 
 bool sameLaunch(const Launch& a, const Launch& b) {
@@ -25,8 +47,8 @@ bool sameLaunch(const Launch& a, const Launch& b) {
 
 }  // namespace
 
-PodRunner::PodRunner(std::string greeterBinary, std::string logDir)
-    : greeter_(std::move(greeterBinary)), logDir_(std::move(logDir)) {}
+PodRunner::PodRunner(std::string greeterBinary, std::string logDir, ReadyFn ready)
+    : greeter_(std::move(greeterBinary)), logDir_(std::move(logDir)), ready_(std::move(ready)) {}
 
 PodRunner::~PodRunner() {
   stopAll();
@@ -88,15 +110,33 @@ void PodRunner::start(const Launch& l) {
   children_[l.key] = Child{pid, l};
   std::cout << stamp() << " started " << l.key << " (pid " << pid << ") on " << l.podIP << " version "
             << (l.env.count("GREETER_VERSION") ? l.env.at("GREETER_VERSION") : "?") << std::endl;
+  if (!ready_ || l.args.size() < 2) return;
+  // Probe the first listener every 20 ms for up to 30 s, off the lock.
+  reapers_.emplace_back([this, l, pid] {
+    const auto deadline = Clock::now() + std::chrono::seconds(30);
+    while (Clock::now() < deadline) {
+      if (kill(pid, 0) != 0) return;
+      if (accepts(l.args[1])) {
+        std::cout << stamp() << " ready " << l.key << " (" << l.args[1] << ")" << std::endl;
+        ready_(l);
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::cout << stamp() << " never listened: " << l.key << std::endl;
+  });
 }
 
 void PodRunner::stop(const std::string& key, Child child) {
-  kill(child.pid, SIGTERM);
-  std::cout << stamp() << " stopping " << key << " (pid " << child.pid << ")" << std::endl;
-  const int grace = child.launch.graceSeconds;
-  // A kubelet sends SIGKILL once the grace period is over; the reaper does the same, off the lock.
-  reapers_.emplace_back([pid = child.pid, grace, key] {
+  std::cout << stamp() << " stopping " << key << " (pid " << child.pid << ", preStop " << child.launch.preStopSeconds
+            << "s)" << std::endl;
+  const int grace = child.launch.graceSeconds, preStop = std::min(child.launch.preStopSeconds, grace);
+  // As a kubelet: the preStop hook first, then SIGTERM, then SIGKILL once the grace period (which
+  // the preStop time counts against) is over. Off the lock, in a reaper of its own.
+  reapers_.emplace_back([pid = child.pid, grace, preStop, key] {
     const auto deadline = Clock::now() + std::chrono::seconds(grace);
+    std::this_thread::sleep_for(std::chrono::seconds(preStop));
+    kill(pid, SIGTERM);
     int status = 0;
     while (waitpid(pid, &status, WNOHANG) == 0) {
       if (Clock::now() >= deadline) {

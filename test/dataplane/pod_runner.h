@@ -5,6 +5,7 @@
 // its output in LOGS/<namespace>_<pod>.log.
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -18,7 +19,11 @@ namespace pennant::dataplane {
 
 class PodRunner {
  public:
-  PodRunner(std::string greeterBinary, std::string logDir);
+  // Called (from a prober thread) once a started greeter accepts connections on its first
+  // address, like a kubelet's passing readiness probe.
+  using ReadyFn = std::function<void(const Launch& launch)>;
+
+  PodRunner(std::string greeterBinary, std::string logDir, ReadyFn ready = nullptr);
   ~PodRunner();  // stops every child
 
   // Brings the process for `key` in line with `launch` (nothing: no process).
@@ -35,6 +40,7 @@ class PodRunner {
   void stop(const std::string& key, Child child);
 
   std::string greeter_, logDir_;
+  ReadyFn ready_;
   mutable std::mutex mutex_;
   std::map<std::string, Child> children_;
   std::vector<std::thread> reapers_;

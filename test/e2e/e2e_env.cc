@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -24,22 +25,22 @@ namespace {
 using namespace std::chrono_literals;
 namespace res = kube::resources;
 
-std::string fixtureDir() {
-  if (const char* d = std::getenv("PENNANT_E2E_DIR"); d != nullptr && *d != '\0') return d;
-  return PENNANT_E2E_DEFAULT_DIR;
-}
-
 std::string roleName(const std::string& ns) { return "pennant-e2e-" + ns; }
 
 }  // namespace
 
+std::string fixtureDir() {
+  if (const char* d = std::getenv("PENNANT_DATAPLANE_DIR"); d != nullptr && *d != '\0') return d;
+  return PENNANT_DATAPLANE_DEFAULT_DIR;
+}
+
 StatusOr<std::string> fixtureValue(const std::string& key) {
-  PENNANT_ASSIGN_OR_RETURN(std::string text, readFile(fixtureDir() + "/e2e.env"));
+  PENNANT_ASSIGN_OR_RETURN(std::string text, readFile(fixtureDir() + "/dataplane.env"));
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
     if (line.rfind(key + "=", 0) == 0) return line.substr(key.size() + 1);
   }
-  return absl::NotFoundError(key + " not in " + fixtureDir() + "/e2e.env (is the e2e_metrics fixture up?)");
+  return absl::NotFoundError(key + " not in " + fixtureDir() + "/dataplane.env (is the dataplane fixture up?)");
 }
 
 StatusOr<std::string> controllerKubeconfig(kube::Client& admin, const std::string& ns) {
@@ -168,18 +169,25 @@ double metricAnalysisValue(const std::string& exposition, const std::string& met
 
 // --- RouteRecorder ------------------------------------------------------------------------------
 
-std::string weightSignature(const Json& route, const std::string& apex) {
-  std::vector<std::string> parts;
+std::vector<RuleWeights> ruleWeights(const Json& route, const std::string& apex) {
+  std::vector<RuleWeights> out;
   for (const auto& rule : route.value("spec", Json::object()).value("rules", Json::array())) {
-    int64_t primary = -1, canary = -1;
+    RuleWeights w;
+    w.name = rule.value("name", "");
     for (const auto& ref : rule.value("backendRefs", Json::array())) {
       const std::string name = ref.value("name", "");
-      if (name == apex + "-primary") primary = ref.value("weight", int64_t{1});
-      if (name == apex + "-canary") canary = ref.value("weight", int64_t{1});
+      if (name == apex + "-primary") w.primary = ref.value("weight", int64_t{1});
+      if (name == apex + "-canary") w.canary = ref.value("weight", int64_t{1});
     }
-    if (primary < 0 && canary < 0) continue;
-    std::string name = rule.value("name", "");
-    parts.push_back((name.empty() ? "" : name + "=") + std::to_string(primary) + "/" + std::to_string(canary));
+    if (w.primary >= 0 || w.canary >= 0) out.push_back(w);
+  }
+  return out;
+}
+
+std::string weightSignature(const Json& route, const std::string& apex) {
+  std::vector<std::string> parts;
+  for (const auto& w : ruleWeights(route, apex)) {
+    parts.push_back((w.name.empty() ? "" : w.name + "=") + std::to_string(w.primary) + "/" + std::to_string(w.canary));
   }
   return parts.empty() ? "none" : join(parts, " ");
 }
@@ -199,7 +207,11 @@ void RouteRecorder::record(const Json& object, bool deleted) {
   std::lock_guard<std::mutex> lock(mutex_);
   std::string signature = deleted ? "absent" : weightSignature(object, apex_);
   if (!deleted) objects_.push_back(object);
-  if (sequence_.empty() || sequence_.back() != signature) sequence_.push_back(signature);
+  if (sequence_.empty() || sequence_.back() != signature) {
+    sequence_.push_back(signature);
+    versions_.push_back({std::chrono::steady_clock::now(), signature,
+                         deleted ? std::vector<RuleWeights>{} : ruleWeights(object, apex_)});
+  }
 }
 
 void RouteRecorder::run() {
@@ -234,6 +246,34 @@ std::string RouteRecorder::joined() const { return join(sequence(), " -> "); }
 std::vector<Json> RouteRecorder::objects() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return objects_;
+}
+
+std::vector<Step> stepsOf(const std::vector<RouteVersion>& versions, const std::string& rule,
+                          std::chrono::milliseconds settle, std::chrono::steady_clock::time_point end) {
+  std::vector<Step> steps;
+  size_t last = versions.size();  // index of the version that made steps.back()
+  for (size_t i = 0; i < versions.size(); ++i) {
+    auto w = std::find_if(versions[i].rules.begin(), versions[i].rules.end(),
+                          [&](const RuleWeights& r) { return r.name == rule; });
+    if (w == versions[i].rules.end()) continue;
+    Step s{versions[i].at + settle, i + 1 < versions.size() ? versions[i + 1].at : end, w->primary, w->canary};
+    // Back-to-back versions with the same weights for this rule (another rule changed) are one stretch.
+    if (last + 1 == i && steps.back().primary == s.primary && steps.back().canary == s.canary) {
+      steps.back().to = s.to;
+      last = i;
+      continue;
+    }
+    // A version the route held for less than the settle time has no steady stretch.
+    if (s.from >= s.to) continue;
+    steps.push_back(s);
+    last = i;
+  }
+  return steps;
+}
+
+std::vector<RouteVersion> RouteRecorder::versions() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return versions_;
 }
 
 // --- helpers ------------------------------------------------------------------------------------

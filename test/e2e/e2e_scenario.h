@@ -1,6 +1,7 @@
 #pragma once
-// The gtest fixture every scenario starts from: its own namespace, the controller binary running
-// as the ServiceAccount bound to the shipped ClusterRole, and the shared Prometheus/exporter.
+// The gtest fixture every scenario starts from: its own namespace and hostname (<ns>.test) on the
+// data plane's shared Gateway, the controller binary running as the ServiceAccount bound to the
+// shipped ClusterRole, and real traffic through Traefik to real greeters.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,7 +11,8 @@
 #include <vector>
 
 #include "e2e/e2e_env.h"
-#include "e2e/traffic_follower.h"
+#include "e2e/greeter_objects.h"
+#include "e2e/traffic.h"
 #include "integration/cluster_env.h"
 
 namespace pennant::e2e {
@@ -18,11 +20,24 @@ namespace pennant::e2e {
 using namespace std::chrono_literals;
 namespace res = kube::resources;
 
-#define E2E_ASSERT_OK(expr)                                \
-  do {                                                     \
-    auto e2e_result_ = (expr);                             \
-    ASSERT_TRUE(e2e_result_.ok()) << e2e_result_.status(); \
+inline Status statusOf(const Status& s) { return s; }
+template <class T>
+Status statusOf(const StatusOr<T>& s) {
+  return s.status();
+}
+#define E2E_ASSERT_OK(expr)                                                 \
+  do {                                                                      \
+    auto e2e_result_ = (expr);                                              \
+    ASSERT_TRUE(e2e_result_.ok()) << ::pennant::e2e::statusOf(e2e_result_); \
   } while (0)
+
+// Traefik applies a route write within ~0.4 s (provider throttle 100 ms); the share of calls in a
+// step is counted from 2 s after the recorder saw the write, so a loaded machine has margin.
+inline constexpr std::chrono::milliseconds kSettle{2000};
+// Traefik's weighted round robin is exact over any run of consecutive picks (each backend within
+// one call of its share); calls are counted by start time with two in flight per class, so a step
+// boundary can move a call or two across it.
+inline constexpr int64_t kShareTolerance = 3;
 
 class Scenario : public ::testing::Test {
  protected:
@@ -33,9 +48,9 @@ class Scenario : public ::testing::Test {
     ASSERT_NE(admin, nullptr);
     ASSERT_TRUE(ns_.ok());
     ns = ns_.name();
-    auto exporter = fixtureValue("EXPORTER_URL");
-    ASSERT_TRUE(exporter.ok()) << exporter.status();
-    exporterUrl = *exporter;
+    auto gw = fixtureValue("GATEWAY");
+    ASSERT_TRUE(gw.ok()) << gw.status();
+    gateway = *gw;
     auto prometheus = fixtureValue("PROMETHEUS_URL");
     ASSERT_TRUE(prometheus.ok()) << prometheus.status();
     prometheusUrl = *prometheus;
@@ -46,11 +61,11 @@ class Scenario : public ::testing::Test {
   }
 
   void TearDown() override {
+    if (traffic) traffic->stop();
     if (HasFailure() && controller) {
       std::cerr << controller->logTail(60);
       for (const auto& e : eventsOf(*admin, ns, canaryName)) std::cerr << "event: " << e << "\n";
     }
-    if (follower) follower->stop();
     recorder.reset();
     if (controller) {
       EXPECT_TRUE(controller->stopGracefully()) << "the controller did not exit 0 on SIGTERM";
@@ -58,27 +73,40 @@ class Scenario : public ::testing::Test {
     if (admin) removeControllerAccess(*admin, ns);
   }
 
-  // A follower of `route` sending `calls` (plus the load tester) and publishing to the exporter.
-  void follow(const kube::Resource& route, const std::string& apex, bool grpc, std::vector<CallClass> calls) {
-    FollowerOptions o;
-    o.ns = ns;
-    o.route = &route;
-    o.routeName = apex;
-    o.apex = apex;
-    o.target = apex;
-    o.grpc = grpc;
-    o.calls = std::move(calls);
-    o.exporterUrl = exporterUrl;
-    follower = std::make_unique<TrafficFollower>(admin, o);
-    follower->start();
+  // The hostname of this scenario's routes: every scenario shares the Gateway's listener.
+  std::string host() const { return ns + ".test"; }
+
+  // A gRPC call class to this scenario's host.
+  CallClass grpcCall(const std::string& method, std::vector<std::pair<std::string, std::string>> metadata = {},
+                     double rps = 20) const {
+    CallClass c;
+    c.name = method;
+    c.method = "helloworld." + method;
+    c.authority = host();
+    c.metadata = std::move(metadata);
+    c.rps = rps;
+    c.payload = helloRequest("e2e");
+    return c;
   }
+
+  // Starts every class once the gateway answers the first one (a new route takes Traefik a moment).
+  void startTraffic(std::vector<CallClass> classes) {
+    ASSERT_FALSE(classes.empty());
+    ASSERT_TRUE(testbed::eventually([&] { return answers(classes.front()); }, 60s))
+        << "the gateway never answered " << classes.front().name << " for " << classes.front().authority;
+    traffic = std::make_unique<Traffic>(gateway, std::move(classes));
+    E2E_ASSERT_OK(traffic->start());
+  }
+
+  // One call of `c` succeeds now.
+  bool answers(const CallClass& c) const { return probe(gateway, c); }
 
   // Waits for one of `phases` while recording every phase seen; returns the last phase.
   std::string waitForPhase(const std::vector<std::string>& phases, std::chrono::seconds timeout) {
     std::string phase;
     testbed::eventually(
         [&] {
-          phase = phaseOf(*admin, ns, canaryName);
+          phase = testbed::phaseOf(*admin, ns, canaryName);
           if (phasesSeen.empty() || phasesSeen.back() != phase) phasesSeen.push_back(phase);
           return std::find(phases.begin(), phases.end(), phase) != phases.end();
         },
@@ -86,26 +114,65 @@ class Scenario : public ::testing::Test {
     return phase;
   }
 
-  // Deployment `name` (image :1) and waits for the Canary to be Initialized with the target at 0.
-  void deployAndInitialise(const Json& canary) {
+  // The greeter Deployment (v1 unless given) and the Canary; waits for Initialized with the
+  // target at 0 replicas.
+  void deployAndInitialise(const Json& canary, Json workload = nullptr) {
     canaryName = canary["metadata"]["name"];
     const std::string target = canary["spec"]["targetRef"]["name"];
-    E2E_ASSERT_OK(createSoon(*admin, res::deployments(), ns, deployment(target, "example.com/" + target + ":1")));
-    E2E_ASSERT_OK(createSoon(*admin, res::canaries(), ns, canary));
+    if (workload.is_null()) workload = greeterDeployment(target, "v1");
+    E2E_ASSERT_OK(testbed::createSoon(*admin, res::deployments(), ns, workload));
+    E2E_ASSERT_OK(testbed::createSoon(*admin, res::canaries(), ns, canary));
     ASSERT_EQ(waitForPhase({"Initialized"}, 120s), "Initialized") << join(phasesSeen, " ");
-    ASSERT_TRUE(testbed::eventually([&] { return replicasOf(*admin, ns, target) == 0; }, 60s));
+    ASSERT_TRUE(testbed::eventually([&] { return testbed::replicasOf(*admin, ns, target) == 0; }, 60s));
   }
 
   bool sawPhase(const std::string& phase) const {
     return std::find(phasesSeen.begin(), phasesSeen.end(), phase) != phasesSeen.end();
   }
 
+  // Every steady stretch of `rule`'s weights, with the calls of class `index` counted in it; one
+  // line per step in `report` ("100/0: primary 160 canary 0 failed 0 (v1 160)").
+  struct CountedStep {
+    Step step;
+    Split split;
+  };
+  std::vector<CountedStep> countSteps(size_t index, const std::string& rule, const std::string& target,
+                                      std::string* report = nullptr) const {
+    std::vector<CountedStep> out;
+    const auto calls = traffic->calls(index);
+    for (const Step& s : stepsOf(recorder->versions(), rule, kSettle, Clock::now())) {
+      out.push_back({s, splitOf(calls, s.from, s.to, target)});
+      if (report) {
+        *report +=
+            "  " + std::to_string(s.primary) + "/" + std::to_string(s.canary) + ": " + out.back().split.text() + "\n";
+      }
+    }
+    return out;
+  }
+
+  // At every step the canary's share of the calls equals its weight (within kShareTolerance).
+  void expectSharesFollowWeights(size_t index, const std::string& rule, const std::string& target) {
+    std::string report;
+    auto steps = countSteps(index, rule, target, &report);
+    std::cout << "calls per step (" << traffic->classes()[index].name << ", rule \"" << rule << "\"):\n" << report;
+    ASSERT_FALSE(steps.empty());
+    for (const auto& [step, split] : steps) {
+      const int64_t answered = split.primary + split.canary;
+      if (answered == 0) continue;
+      const double expected = static_cast<double>(answered) * static_cast<double>(step.canary) /
+                              static_cast<double>(step.primary + step.canary);
+      EXPECT_LE(std::abs(static_cast<double>(split.canary) - expected), kShareTolerance)
+          << "at " << step.primary << "/" << step.canary << ": " << split.text() << "\n"
+          << report;
+    }
+  }
+
   kube::ClientPtr admin;
   std::string ns;
-  std::string exporterUrl, prometheusUrl;
+  std::string gateway, prometheusUrl;
   std::string canaryName;
   std::unique_ptr<ControllerProcess> controller;
-  std::unique_ptr<TrafficFollower> follower;
+  std::unique_ptr<Traffic> traffic;
   std::unique_ptr<RouteRecorder> recorder;
   std::vector<std::string> phasesSeen;
 
@@ -113,8 +180,9 @@ class Scenario : public ::testing::Test {
   testbed::ScopedNamespace ns_;
 };
 
-// A Canary of `name` for a GRPCRoute (managed unless the caller sets spec.routeRef).
-inline Json grpcCanary(const std::string& name, const Json& analysis) {
+// A Canary of `name` for a GRPCRoute on the shared Gateway under `host` (managed unless the
+// caller sets spec.routeRef).
+inline Json grpcCanary(const std::string& name, const std::string& host, const Json& analysis) {
   return {{"apiVersion", "flagger.app/v1beta1"},
           {"kind", "Canary"},
           {"metadata", {{"name", name}}},
@@ -123,25 +191,19 @@ inline Json grpcCanary(const std::string& name, const Json& analysis) {
             {"targetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", name}}},
             {"progressDeadlineSeconds", 120},
             {"service",
-             {{"port", 9090},
+             {{"port", kGrpcPort},
+              {"portName", "grpc"},
               {"appProtocol", "kubernetes.io/h2c"},
               {"gatewayRefs", Json::array({{{"name", "public-gw"}, {"namespace", "gateway-system"}}})},
+              {"hosts", Json::array({host})},
               {"route", {{"kind", "GRPCRoute"}}}}},
             {"analysis", analysis}}}};
 }
 
-// The builtin gRPC checks, judged on the last 20s of metrics.
+// The builtin gRPC checks on the greeters' own metrics (application flavour), last 20 s.
 inline Json grpcChecks() {
   return Json::array({{{"name", "grpc-success-rate"}, {"interval", "20s"}, {"thresholdRange", {{"min", 99}}}},
                       {{"name", "grpc-request-duration"}, {"interval", "20s"}, {"thresholdRange", {{"max", 500}}}}});
-}
-
-inline CallClass greeterCall(const std::string& method = "SayHello", std::map<std::string, std::string> headers = {}) {
-  CallClass c;
-  c.grpcService = "helloworld.Greeter";
-  c.grpcMethod = method;
-  c.headers = std::move(headers);
-  return c;
 }
 
 }  // namespace pennant::e2e

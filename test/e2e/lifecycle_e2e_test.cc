@@ -1,5 +1,6 @@
-// Scenarios 5 and 6 (docs/e2e.md): an HTTPRoute Canary written for Flagger, applied unchanged and
-// promoted; the controller SIGKILLed mid-analysis and restarted, resuming where it was.
+// Scenarios 5 and 7 (docs/e2e.md) on real traffic: an HTTPRoute Canary written for Flagger,
+// applied unchanged and promoted on real HTTP calls judged by request-success-rate; the
+// controller SIGKILLed mid-analysis and restarted while calls flow, resuming where it was.
 #include <signal.h>
 
 #include "e2e/e2e_scenario.h"
@@ -14,40 +15,52 @@ TEST_F(Lifecycle, FlaggerHttpRouteCanaryAppliedUnchangedIsPromoted) {
   ASSERT_TRUE(text.ok()) << text.status();
   auto canary = parseYaml(*text);
   ASSERT_TRUE(canary.ok()) << canary.status();
+  // Only what names this test bed: its Gateway and this scenario's hostname.
+  (*canary)["spec"]["service"]["gatewayRefs"] = Json::array({{{"name", "public-gw"}, {"namespace", "gateway-system"}}});
+  (*canary)["spec"]["service"]["hosts"] = Json::array({host()});
   recorder = std::make_unique<RouteRecorder>(admin, res::httpRoutes(), ns, "podinfo", "podinfo");
+  // podinfo's port 9898 is the greeter's HTTP listener here.
+  Json workload = greeterDeployment("podinfo", "v1");
+  workload["spec"]["template"]["spec"]["containers"][0]["ports"][1]["containerPort"] = 9898;
+  ASSERT_NO_FATAL_FAILURE(deployAndInitialise(*canary, workload));
   CallClass get;
-  get.path = "/api/info";
-  follow(res::httpRoutes(), "podinfo", false, {get});
-  ASSERT_NO_FATAL_FAILURE(deployAndInitialise(*canary));
+  get.name = "GET /";
+  get.httpPath = "/";
+  get.authority = host();
+  get.rps = 20;
+  ASSERT_NO_FATAL_FAILURE(startTraffic({get}));
 
-  ASSERT_TRUE(setImage(*admin, ns, "podinfo", "example.com/podinfo:2").ok());
+  E2E_ASSERT_OK(release(*admin, ns, "podinfo", "v2"));
   ASSERT_EQ(waitForPhase({"Succeeded", "Failed"}, 240s), "Succeeded")
       << "phases: " << join(phasesSeen, " ") << "; route: " << recorder->joined();
+  std::this_thread::sleep_for(3s);
+  traffic->stop();
   EXPECT_EQ(recorder->sequence(), (std::vector<std::string>{"100/0", "75/25", "50/50", "100/0"})) << recorder->joined();
-  EXPECT_EQ(imageOf(*admin, ns, "podinfo-primary"), "example.com/podinfo:2");
+  ASSERT_NO_FATAL_FAILURE(expectSharesFollowWeights(0, "", "podinfo"));
+  Split all = splitOf(traffic->calls(0), Clock::time_point::min(), Clock::time_point::max(), "podinfo");
+  EXPECT_EQ(all.failed, 0) << all.text();
+  EXPECT_EQ(imageOf(*admin, ns, "podinfo-primary"), "example.com/greeter:v2");
   // Flagger's generated objects and route shape.
   for (const char* s : {"podinfo", "podinfo-primary", "podinfo-canary"}) {
     EXPECT_TRUE(admin->get(res::services(), ns, s).ok()) << s;
   }
   auto route = admin->get(res::httpRoutes(), ns, "podinfo");
   ASSERT_TRUE(route.ok());
-  EXPECT_EQ((*route)["spec"]["hostnames"], Json::array({"www.example.com"}));
-  EXPECT_EQ(stringAt((*route)["spec"]["parentRefs"][0], {"namespace"}), "istio-ingress");
-  EXPECT_GT(follower->routed("podinfo-canary", 0), 0);
-  // The builtin checks were evaluated by Prometheus (not skipped): the controller's last values.
+  EXPECT_EQ((*route)["spec"]["hostnames"], Json::array({host()}));
+  EXPECT_EQ(stringAt((*route)["spec"]["rules"][0]["matches"][0], {"path", "value"}), "/");
+  // Prometheus computed the checks from the greeters' own http_request_duration_seconds.
   const std::string scrape = controller->scrapeMetrics();
   EXPECT_EQ(metricAnalysisValue(scrape, "request-success-rate"), 100) << scrape;
-  const double p99 = metricAnalysisValue(scrape, "request-duration");  // ms; every request took 20 ms
-  EXPECT_TRUE(p99 > 10 && p99 <= 25) << p99;
+  EXPECT_GT(metricAnalysisValue(scrape, "request-duration"), 0) << scrape;
 }
 
 TEST_F(Lifecycle, ControllerKilledMidAnalysisResumesWhereItWas) {
   recorder = std::make_unique<RouteRecorder>(admin, res::grpcRoutes(), ns, "greeter", "greeter");
-  follow(res::grpcRoutes(), "greeter", true, {greeterCall()});
   Json analysis = {
       {"interval", "10s"}, {"threshold", 2}, {"stepWeight", 20}, {"maxWeight", 80}, {"metrics", grpcChecks()}};
-  ASSERT_NO_FATAL_FAILURE(deployAndInitialise(grpcCanary("greeter", analysis)));
-  ASSERT_TRUE(setImage(*admin, ns, "greeter", "example.com/greeter:2").ok());
+  ASSERT_NO_FATAL_FAILURE(deployAndInitialise(grpcCanary("greeter", host(), analysis)));
+  ASSERT_NO_FATAL_FAILURE(startTraffic({grpcCall("Greeter/SayHello")}));
+  E2E_ASSERT_OK(release(*admin, ns, "greeter", "v2"));
   // Between two ticks: the route is at 40% and the status says so.
   ASSERT_TRUE(testbed::eventually(
       [&] {
@@ -59,20 +72,23 @@ TEST_F(Lifecycle, ControllerKilledMidAnalysisResumesWhereItWas) {
       120s))
       << recorder->joined();
 
-  // No goodbye: the process dies between two ticks, with whatever it had in memory.
+  // No goodbye: the process dies between two ticks, with whatever it had in memory, and stays
+  // down for longer than an interval while the calls go on.
   controller->kill(SIGKILL);
-  // Down for longer than an interval: nothing moves while no controller runs.
   std::this_thread::sleep_for(15s);
-  EXPECT_EQ(recorder->sequence().back(), "60/40") << recorder->joined();
-  EXPECT_EQ(phaseOf(*admin, ns, "greeter"), "Progressing");
   ASSERT_TRUE(controller->start().ok());
 
   ASSERT_EQ(waitForPhase({"Succeeded", "Failed"}, 240s), "Succeeded")
       << "phases: " << join(phasesSeen, " ") << "; route: " << recorder->joined();
+  traffic->stop();
   // Resumed at 40%: no step skipped, none repeated, no fall back to 0 before the promotion.
   EXPECT_EQ(recorder->sequence(), (std::vector<std::string>{"100/0", "80/20", "60/40", "40/60", "20/80", "100/0"}))
       << recorder->joined();
-  EXPECT_EQ(imageOf(*admin, ns, "greeter-primary"), "example.com/greeter:2");
+  // Every call went where the route said at that moment (the 40% stretch spans the restart).
+  ASSERT_NO_FATAL_FAILURE(expectSharesFollowWeights(0, "", "greeter"));
+  Split all = splitOf(traffic->calls(0), Clock::time_point::min(), Clock::time_point::max(), "greeter");
+  EXPECT_EQ(all.failed, 0) << all.text();
+  EXPECT_EQ(imageOf(*admin, ns, "greeter-primary"), "example.com/greeter:v2");
 }
 
 }  // namespace
