@@ -89,8 +89,10 @@ void emit(YAML::Emitter& out, const Json& v) {
     const auto& s = v.get_ref<const std::string&>();
     // Quote strings that would otherwise read back as another type.
     Json back = plainScalar(s);
-    if (!back.is_string() || s.empty()) out << YAML::DoubleQuoted << s;
-    else out << s;
+    if (!back.is_string() || s.empty())
+      out << YAML::DoubleQuoted << s;
+    else
+      out << s;
   } else if (v.is_boolean()) {
     out << (v.get<bool>() ? "true" : "false");
   } else if (v.is_null()) {
@@ -107,6 +109,24 @@ StatusOr<Json> parseYaml(std::string_view text, std::string_view what) {
     YAML::Node node = YAML::Load(std::string(text));
     auto out = toJson(node);
     if (!out.ok()) return absl::InvalidArgumentError(std::string(what) + ": " + std::string(out.status().message()));
+    return out;
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(std::string(what) + ": malformed YAML: " + e.what());
+  }
+}
+
+StatusOr<std::vector<Json>> parseYamlStream(std::string_view text, std::string_view what) {
+  try {
+    std::vector<Json> out;
+    for (const YAML::Node& node : YAML::LoadAll(std::string(text))) {
+      if (node.IsNull()) continue;
+      auto doc = toJson(node);
+      if (!doc.ok()) {
+        return absl::InvalidArgumentError(std::string(what) + ": document " + std::to_string(out.size() + 1) + ": " +
+                                          std::string(doc.status().message()));
+      }
+      out.push_back(*std::move(doc));
+    }
     return out;
   } catch (const YAML::Exception& e) {
     return absl::InvalidArgumentError(std::string(what) + ": malformed YAML: " + e.what());

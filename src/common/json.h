@@ -3,9 +3,9 @@
 // does not know survive a round trip. nlohmann's default object type is a sorted std::map, which
 // makes every dump deterministic (same input, same bytes).
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 
@@ -18,6 +18,9 @@ StatusOr<Json> parseJson(std::string_view text, std::string_view what = "JSON");
 
 // Parses a YAML or JSON document into JSON (YAML is a superset of JSON).
 StatusOr<Json> parseYaml(std::string_view text, std::string_view what = "YAML");
+
+// Parses a YAML stream ("---"-separated documents) into one JSON value per non-empty document.
+StatusOr<std::vector<Json>> parseYamlStream(std::string_view text, std::string_view what = "YAML");
 
 // Renders JSON as YAML (block style, keys in order).
 std::string toYaml(const Json& value);

@@ -1,6 +1,6 @@
 #include "kube/errors.h"
-#include "kube/text.h"
 
+#include "common/strings.h"
 
 namespace pennant::kube {
 namespace {
@@ -10,24 +10,36 @@ constexpr std::string_view kCausesPayload = "pennant.dev/k8s-causes";
 
 StatusCode codeFor(int httpStatus, std::string_view reason, std::string_view verb) {
   switch (httpStatus) {
-    case 400: return StatusCode::kInvalidArgument;
-    case 401: return StatusCode::kUnauthenticated;
-    case 403: return StatusCode::kPermissionDenied;
-    case 404: return StatusCode::kNotFound;
-    case 405: return StatusCode::kUnimplemented;
-    case 408: return StatusCode::kDeadlineExceeded;
+    case 400:
+      return StatusCode::kInvalidArgument;
+    case 401:
+      return StatusCode::kUnauthenticated;
+    case 403:
+      return StatusCode::kPermissionDenied;
+    case 404:
+      return StatusCode::kNotFound;
+    case 405:
+      return StatusCode::kUnimplemented;
+    case 408:
+      return StatusCode::kDeadlineExceeded;
     case 409:
       if (reason == "AlreadyExists") return StatusCode::kAlreadyExists;
       if (reason == "Conflict") return StatusCode::kAborted;
       return verb == "create" ? StatusCode::kAlreadyExists : StatusCode::kAborted;
-    case 410: return StatusCode::kOutOfRange;
-    case 412: return StatusCode::kFailedPrecondition;
+    case 410:
+      return StatusCode::kOutOfRange;
+    case 412:
+      return StatusCode::kFailedPrecondition;
     case 413:
     case 415:
-    case 422: return StatusCode::kInvalidArgument;
-    case 429: return StatusCode::kResourceExhausted;
-    case 501: return StatusCode::kUnimplemented;
-    default: break;
+    case 422:
+      return StatusCode::kInvalidArgument;
+    case 429:
+      return StatusCode::kResourceExhausted;
+    case 501:
+      return StatusCode::kUnimplemented;
+    default:
+      break;
   }
   if (httpStatus >= 500 && httpStatus < 600) return StatusCode::kUnavailable;
   return StatusCode::kUnknown;
@@ -36,22 +48,38 @@ StatusCode codeFor(int httpStatus, std::string_view reason, std::string_view ver
 // The reason Kubernetes uses for a code when the body does not say (metav1.StatusReason).
 std::string_view defaultReason(int httpStatus) {
   switch (httpStatus) {
-    case 400: return "BadRequest";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "NotFound";
-    case 405: return "MethodNotAllowed";
-    case 408: return "Timeout";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 413: return "RequestEntityTooLarge";
-    case 415: return "UnsupportedMediaType";
-    case 422: return "Invalid";
-    case 429: return "TooManyRequests";
-    case 500: return "InternalError";
-    case 503: return "ServiceUnavailable";
-    case 504: return "Timeout";
-    default: return "";
+    case 400:
+      return "BadRequest";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "NotFound";
+    case 405:
+      return "MethodNotAllowed";
+    case 408:
+      return "Timeout";
+    case 409:
+      return "Conflict";
+    case 410:
+      return "Gone";
+    case 413:
+      return "RequestEntityTooLarge";
+    case 415:
+      return "UnsupportedMediaType";
+    case 422:
+      return "Invalid";
+    case 429:
+      return "TooManyRequests";
+    case 500:
+      return "InternalError";
+    case 503:
+      return "ServiceUnavailable";
+    case 504:
+      return "Timeout";
+    default:
+      return "";
   }
 }
 
@@ -76,21 +104,23 @@ Status statusFromResponse(int httpStatus, std::string_view body, std::string_vie
   if (serverMessage.empty()) {
     // Not a metav1.Status (a proxy's HTML page, plain text): keep a bounded excerpt of it.
     std::string_view excerpt = body.substr(0, 200);
-    serverMessage = excerpt.empty() ? concat("HTTP ", httpStatus) : concat("HTTP ", httpStatus, ": ", excerpt);
+    serverMessage = excerpt.empty() ? strCat("HTTP ", httpStatus) : strCat("HTTP ", httpStatus, ": ", excerpt);
   }
   std::vector<FieldCause> causes = parseCauses(status);
-  std::string message = concat(verb, " ", what, ": ", serverMessage);
+  std::string message = strCat(verb, " ", what, ": ", serverMessage);
   for (const FieldCause& c : causes) {
-    std::string line = c.field.empty() ? c.message : concat(c.field, ": ", c.message);
-    if (serverMessage.find(line) == std::string::npos) message += concat("; ", line);
+    std::string line = c.field.empty() ? c.message : strCat(c.field, ": ", c.message);
+    if (serverMessage.find(line) == std::string::npos) message += strCat("; ", line);
   }
   const StatusCode code = codeFor(httpStatus, reason, verb);
   Status out(code, message);
   if (reason.empty()) reason = std::string(defaultReason(httpStatus));
-  if (!reason.empty()) out.SetPayload(absl::string_view(kReasonPayload.data(), kReasonPayload.size()), absl::Cord(reason));
+  if (!reason.empty())
+    out.SetPayload(absl::string_view(kReasonPayload.data(), kReasonPayload.size()), absl::Cord(reason));
   if (!causes.empty()) {
     Json encoded = Json::array();
-    for (const FieldCause& c : causes) encoded.push_back({{"field", c.field}, {"reason", c.reason}, {"message", c.message}});
+    for (const FieldCause& c : causes)
+      encoded.push_back({{"field", c.field}, {"reason", c.reason}, {"message", c.message}});
     out.SetPayload(absl::string_view(kCausesPayload.data(), kCausesPayload.size()), absl::Cord(encoded.dump()));
   }
   return out;

@@ -14,7 +14,7 @@
 namespace pennant::kube {
 namespace {
 
-constexpr size_t kMaxNoteBytes = 1024;  // the API server rejects longer notes
+constexpr size_t kMaxNoteBytes = 1024;                 // the API server rejects longer notes
 constexpr auto kSweepEvery = std::chrono::minutes(1);  // forget series older than the window this often
 
 // Series are looked up by a 64-bit hash of (object, type, reason, action, note) instead of that
@@ -64,8 +64,8 @@ void EventRecorder::record(const Json& regarding, EventType type, std::string_vi
     ++dropped_;
     return;
   }
-  queue_.push_back(Pending{regarding, type, std::string(reason), std::string(action), std::move(shortNote),
-                           options_.clock->now()});
+  queue_.push_back(
+      Pending{regarding, type, std::string(reason), std::string(action), std::move(shortNote), options_.clock->now()});
   changed_.notify_all();
 }
 
@@ -96,8 +96,8 @@ void EventRecorder::writeLoop() {
     if (!written.ok()) {
       ++failed_;
       spdlog::warn("event recorder: {} {} on {}/{} not recorded: {}", event.reason, event.action,
-                   stringAt(event.regarding, {"metadata", "namespace"}), stringAt(event.regarding, {"metadata", "name"}),
-                   std::string(written.message()));
+                   stringAt(event.regarding, {"metadata", "namespace"}),
+                   stringAt(event.regarding, {"metadata", "name"}), std::string(written.message()));
     }
     lock.lock();
     writing_ = false;

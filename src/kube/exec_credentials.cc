@@ -15,18 +15,11 @@
 #include <cstring>
 #include <mutex>
 
+#include "common/strings.h"
+
 extern char** environ;
 
 namespace pennant::kube {
-namespace {
-
-// absl::StrCat takes no std::string_view in Debian's abseil build, so concatenate with fmt.
-template <typename... Args>
-std::string cat(const Args&... args) {
-  return (std::string() + ... + fmt::format("{}", args));
-}
-
-}  // namespace
 
 std::string execInfoJson(const ExecConfig& config) {
   Json spec = {{"interactive", false}};
@@ -42,7 +35,8 @@ StatusOr<ExecCredential> parseExecCredential(std::string_view text, std::string_
   }
   std::string got = stringAt(doc, {"apiVersion"});
   if (got != apiVersion) {
-    return absl::InvalidArgumentError(cat("plugin answered apiVersion \"", got, "\", configured \"", apiVersion, "\""));
+    return absl::InvalidArgumentError(
+        strCat("plugin answered apiVersion \"", got, "\", configured \"", apiVersion, "\""));
   }
   ExecCredential cred;
   cred.token = stringAt(doc, {"status", "token"});
@@ -59,7 +53,7 @@ StatusOr<ExecCredential> parseExecCredential(std::string_view text, std::string_
     absl::Time t;
     std::string err;
     if (!absl::ParseTime(absl::RFC3339_full, expiry, &t, &err)) {
-      return absl::InvalidArgumentError(cat("status.expirationTimestamp \"", expiry, "\": ", err));
+      return absl::InvalidArgumentError(strCat("status.expirationTimestamp \"", expiry, "\": ", err));
     }
     cred.expiry = absl::ToChronoTime(t);
   }
@@ -170,7 +164,7 @@ StatusOr<ProcessResult> runProcess(const std::string& command, const std::vector
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (timedOut) {
-    return absl::DeadlineExceededError(cat(command, ": no answer within ", timeout.count(), "ms"));
+    return absl::DeadlineExceededError(strCat(command, ": no answer within ", timeout.count(), "ms"));
   }
   result.exitCode = exitCodeOf(status);
   return result;
@@ -208,7 +202,7 @@ class ExecCredentials final : public Credentials {
     auto fresh = runPlugin();
     if (!fresh.ok())
       return absl::UnauthenticatedError(
-          cat("exec plugin ", config_.command, ": ", std::string(fresh.status().message())));
+          strCat("exec plugin ", config_.command, ": ", std::string(fresh.status().message())));
     cached_ = std::move(*fresh);
     return absl::OkStatus();
   }
@@ -222,12 +216,12 @@ class ExecCredentials final : public Credentials {
     auto run = runProcess(config_.command, config_.args, env, config_.timeout);
     if (!run.ok()) {
       if (run.status().code() == StatusCode::kNotFound && !config_.installHint.empty()) {
-        return absl::NotFoundError(cat(std::string(run.status().message()), "\n", config_.installHint));
+        return absl::NotFoundError(strCat(std::string(run.status().message()), "\n", config_.installHint));
       }
       return run.status();
     }
     if (run->exitCode != 0) {
-      return absl::UnavailableError(cat("exit status ", run->exitCode, ": ", run->err));
+      return absl::UnavailableError(strCat("exit status ", run->exitCode, ": ", run->err));
     }
     return parseExecCredential(run->out, config_.apiVersion);
   }

@@ -193,9 +193,12 @@ void Informer::replace(std::vector<Json> items, const std::string& /*resourceVer
   }
   views.clear();
   for (const EventHandlers& h : handlers_) {
-    if (h.onDelete) for (const ObjectPtr& o : deleted) h.onDelete(o);
-    if (h.onAdd) for (const ObjectPtr& o : added) h.onAdd(o);
-    if (h.onUpdate) for (const auto& [before, after] : updated) h.onUpdate(before, after);
+    if (h.onDelete)
+      for (const ObjectPtr& o : deleted) h.onDelete(o);
+    if (h.onAdd)
+      for (const ObjectPtr& o : added) h.onAdd(o);
+    if (h.onUpdate)
+      for (const auto& [before, after] : updated) h.onUpdate(before, after);
   }
   if (!synced_.load()) {
     std::lock_guard lock(syncMu_);
@@ -207,7 +210,7 @@ void Informer::replace(std::vector<Json> items, const std::string& /*resourceVer
 void Informer::apply(WatchEvent::Type type, Json object) {
   std::lock_guard dispatch(handlersMu_);
   std::string key = keyOf(object);
-  ObjectPtr after;  // for a delete: the final state the server sent
+  ObjectPtr after;                                  // for a delete: the final state the server sent
   Entry entry = freeze(std::move(object), &after);  // packing happens outside the lock
   std::optional<Entry> old;
   {

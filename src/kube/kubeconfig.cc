@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "common/strings.h"
 #include "kube/credentials.h"
 #include "kube/exec_credentials.h"
 
@@ -15,12 +16,6 @@ namespace pennant::kube {
 namespace {
 
 namespace fs = std::filesystem;
-
-// absl::StrCat takes no std::string_view in Debian's abseil build, so concatenate with fmt.
-template <typename... Args>
-std::string cat(const Args&... args) {
-  return (std::string() + ... + fmt::format("{}", args));
-}
 
 constexpr std::string_view kExecExtensionName = "client.authentication.k8s.io/exec";
 
@@ -31,21 +26,21 @@ class Reader {
       : doc_(doc), file_(std::move(file)), dir_(fs::path(file_).parent_path()), clock_(std::move(clock)) {}
 
   Status error(std::string_view field, std::string_view problem) const {
-    return absl::InvalidArgumentError(cat(file_, ": ", field, ": ", problem));
+    return absl::InvalidArgumentError(strCat(file_, ": ", field, ": ", problem));
   }
 
   // Optional string field; "" when absent.
   StatusOr<std::string> str(const Json& obj, std::string_view key, std::string_view path) const {
     auto it = obj.find(key);
     if (it == obj.end() || it->is_null()) return std::string();
-    if (!it->is_string()) return error(cat(path, ".", key), "must be a string");
+    if (!it->is_string()) return error(strCat(path, ".", key), "must be a string");
     return it->get<std::string>();
   }
 
   StatusOr<bool> boolean(const Json& obj, std::string_view key, std::string_view path) const {
     auto it = obj.find(key);
     if (it == obj.end() || it->is_null()) return false;
-    if (!it->is_boolean()) return error(cat(path, ".", key), "must be true or false");
+    if (!it->is_boolean()) return error(strCat(path, ".", key), "must be true or false");
     return it->get<bool>();
   }
 
@@ -54,9 +49,9 @@ class Reader {
     PENNANT_ASSIGN_OR_RETURN(std::string text, str(obj, key, path));
     if (text.empty()) return text;
     std::string decoded;
-    if (!absl::Base64Unescape(text, &decoded)) return error(cat(path, ".", key), "not valid base64");
+    if (!absl::Base64Unescape(text, &decoded)) return error(strCat(path, ".", key), "not valid base64");
     if (pem && !absl::StrContains(decoded, "-----BEGIN ")) {
-      return error(cat(path, ".", key), "decoded data is not PEM");
+      return error(strCat(path, ".", key), "decoded data is not PEM");
     }
     return decoded;
   }
@@ -66,7 +61,7 @@ class Reader {
     PENNANT_ASSIGN_OR_RETURN(std::string p, str(obj, key, path));
     if (p.empty()) return p;
     std::string resolved = resolve(p);
-    if (!readFile(resolved).ok()) return error(cat(path, ".", key), cat("cannot read ", resolved));
+    if (!readFile(resolved).ok()) return error(strCat(path, ".", key), strCat("cannot read ", resolved));
     return resolved;
   }
 
@@ -83,16 +78,16 @@ class Reader {
     if (list != doc_.end() && list->is_array()) {
       for (size_t i = 0; i < list->size(); ++i) {
         const Json& entry = (*list)[i];
-        std::string path = cat(listKey, "[", i, "]");
+        std::string path = strCat(listKey, "[", i, "]");
         if (!entry.is_object()) return error(path, "must be a mapping");
         if (stringAt(entry, {"name"}) != name) continue;
         const Json* body = findPath(entry, {itemKey});
-        if (body == nullptr || !body->is_object()) return error(cat(path, ".", itemKey), "missing");
-        return std::make_pair(body, cat(path, ".", itemKey));
+        if (body == nullptr || !body->is_object()) return error(strCat(path, ".", itemKey), "missing");
+        return std::make_pair(body, strCat(path, ".", itemKey));
       }
     }
     std::string singular(listKey.substr(0, listKey.size() - 1));
-    return absl::InvalidArgumentError(cat(file_, ": ", singular, " \"", name, "\" not found"));
+    return absl::InvalidArgumentError(strCat(file_, ": ", singular, " \"", name, "\" not found"));
   }
 
   StatusOr<ClusterConfig> load(std::string contextName) const {
@@ -111,7 +106,7 @@ class Reader {
     PENNANT_ASSIGN_OR_RETURN(std::string ns, str(*ctx, "namespace", ctxPath));
 
     ClusterConfig config;
-    config.source = cat(file_, " (context ", contextName, ")");
+    config.source = strCat(file_, " (context ", contextName, ")");
     if (!ns.empty()) config.defaultNamespace = ns;
     PENNANT_ASSIGN_OR_RETURN(auto cluster, named("clusters", "cluster", clusterName));
     PENNANT_RETURN_IF_ERROR(readCluster(*cluster.first, cluster.second, config));
@@ -129,7 +124,7 @@ class Reader {
     if (server.empty()) return error(path + ".server", "missing");
     if (!absl::StrContains(server, "://")) server = "https://" + server;  // as client-go defaults
     if (!absl::StartsWith(server, "https://") && !absl::StartsWith(server, "http://")) {
-      return error(path + ".server", cat("\"", server, "\" is not an http(s) URL"));
+      return error(path + ".server", strCat("\"", server, "\" is not an http(s) URL"));
     }
     while (absl::EndsWith(server, "/")) server.pop_back();
     config.server = server;
@@ -148,7 +143,7 @@ class Reader {
   Status readUser(const Json& u, const std::string& path, const Json& cluster, ClusterConfig& config) const {
     for (std::string_view unsupported : {"auth-provider", "as", "as-uid", "as-groups", "as-user-extra"}) {
       if (u.contains(unsupported)) {
-        return error(cat(path, ".", unsupported), "not supported (use a token, a certificate or exec)");
+        return error(strCat(path, ".", unsupported), "not supported (use a token, a certificate or exec)");
       }
     }
     PENNANT_ASSIGN_OR_RETURN(config.tls.clientCertPem, base64(u, "client-certificate-data", path, true));
@@ -198,7 +193,7 @@ class Reader {
     PENNANT_ASSIGN_OR_RETURN(exec.apiVersion, str(e, "apiVersion", path));
     if (exec.apiVersion != kExecApiV1 && exec.apiVersion != kExecApiV1Beta1) {
       return error(path + ".apiVersion",
-                   cat("\"", exec.apiVersion, "\" not supported (use ", kExecApiV1, " or ", kExecApiV1Beta1, ")"));
+                   strCat("\"", exec.apiVersion, "\" not supported (use ", kExecApiV1, " or ", kExecApiV1Beta1, ")"));
     }
     PENNANT_ASSIGN_OR_RETURN(exec.command, str(e, "command", path));
     if (exec.command.empty()) return error(path + ".command", "missing");
@@ -216,7 +211,7 @@ class Reader {
       for (size_t i = 0; i < env->size(); ++i) {
         const Json& item = (*env)[i];
         if (!item.is_object() || !item.value("name", Json()).is_string() || !item.value("value", Json()).is_string()) {
-          return error(cat(path, ".env[", i, "]"), "must have string name and value");
+          return error(strCat(path, ".env[", i, "]"), "must have string name and value");
         }
         exec.env.emplace_back(item["name"].get<std::string>(), item["value"].get<std::string>());
       }
@@ -267,7 +262,7 @@ StatusOr<std::string> kubeconfigPath(const std::string& explicitPath) {
       std::error_code ec;
       if (fs::is_regular_file(fs::path(entry), ec)) return entry;
     }
-    return absl::NotFoundError(cat("no kubeconfig: none of $KUBECONFIG (", env, ") exists"));
+    return absl::NotFoundError(strCat("no kubeconfig: none of $KUBECONFIG (", env, ") exists"));
   }
   const char* home = std::getenv("HOME");
   if (home == nullptr || *home == '\0') return absl::NotFoundError("no kubeconfig: $KUBECONFIG and $HOME are unset");
@@ -283,7 +278,7 @@ StatusOr<ClusterConfig> clusterConfigFromKubeconfig(const Json& doc, const std::
 StatusOr<ClusterConfig> loadKubeconfig(const KubeconfigOptions& options) {
   PENNANT_ASSIGN_OR_RETURN(std::string path, kubeconfigPath(options.path));
   auto text = readFile(path);
-  if (!text.ok()) return absl::NotFoundError(cat(path, ": cannot read kubeconfig"));
+  if (!text.ok()) return absl::NotFoundError(strCat(path, ": cannot read kubeconfig"));
   PENNANT_ASSIGN_OR_RETURN(Json doc, parseYaml(*text, path));
   return clusterConfigFromKubeconfig(doc, path, options.context, options.clock);
 }

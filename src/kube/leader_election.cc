@@ -114,8 +114,7 @@ void LeaderElector::observe(const LeaderElectionRecord& record) {
 bool LeaderElector::tryAcquireOrRenew() {
   const Resource& leases = resources::leases();
   const std::string now = formatMicroTime(config_.clock->now());
-  const int durationSeconds =
-      static_cast<int>(std::ceil(std::chrono::duration<double>(config_.leaseDuration).count()));
+  const int durationSeconds = static_cast<int>(std::ceil(std::chrono::duration<double>(config_.leaseDuration).count()));
   LeaderElectionRecord mine{config_.identity, durationSeconds, now, now, 0};
 
   StatusOr<Json> lease = client_->get(leases, config_.leaseNamespace, config_.leaseName);
@@ -186,8 +185,7 @@ Status LeaderElector::run() {
   while (!stopped() && !tryAcquireOrRenew()) sleepFor(jittered(config_.retryPeriod));
   if (stopped()) return absl::OkStatus();
 
-  spdlog::info("leader election: {} acquired lease {}/{}", config_.identity, config_.leaseNamespace,
-               config_.leaseName);
+  spdlog::info("leader election: {} acquired lease {}/{}", config_.identity, config_.leaseNamespace, config_.leaseName);
   leading_.store(true);
   if (config_.onStartedLeading) config_.onStartedLeading();
   auto lastRenew = std::chrono::steady_clock::now();

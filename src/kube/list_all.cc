@@ -1,7 +1,7 @@
 
+#include "common/strings.h"
 #include "kube/client.h"
 #include "kube/errors.h"
-#include "kube/text.h"
 
 namespace pennant::kube {
 
@@ -23,7 +23,7 @@ StatusOr<ObjectList> listAll(Client& client, const Resource& r, std::string_view
     all.resourceVersion = page->resourceVersion;
     if (page->continueToken.empty()) return all;
     if (page->continueToken == opts.continueToken) {
-      return absl::InternalError(concat("list ", r.qualifiedName(), ": server repeated continue token"));
+      return absl::InternalError(strCat("list ", r.qualifiedName(), ": server repeated continue token"));
     }
     opts.continueToken = page->continueToken;
   }

@@ -87,7 +87,8 @@ void Reflector::run() {
       Status listed = relist();
       if (!listed.ok()) {
         auto delay = backoff_.next();
-        spdlog::warn("reflector {}: list failed, retrying in {} ms: {}", what, delay.count(), std::string(listed.message()));
+        spdlog::warn("reflector {}: list failed, retrying in {} ms: {}", what, delay.count(),
+                     std::string(listed.message()));
         sleepFor(delay);
         continue;
       }

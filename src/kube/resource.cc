@@ -30,10 +30,10 @@ std::string Resource::objectPath(std::string_view ns, std::string_view name, std
 
 namespace resources {
 // Function-local statics: built on first use, so no static-initialisation-order issues.
-#define PENNANT_RESOURCE(fn, group, version, plural, namespaced)          \
-  const Resource& fn() {                                                  \
-    static const Resource r{group, version, plural, namespaced};          \
-    return r;                                                             \
+#define PENNANT_RESOURCE(fn, group, version, plural, namespaced) \
+  const Resource& fn() {                                         \
+    static const Resource r{group, version, plural, namespaced}; \
+    return r;                                                    \
   }
 
 PENNANT_RESOURCE(deployments, "apps", "v1", "deployments", true)

@@ -1,13 +1,12 @@
 #include "kube/rest_client.h"
 
-
 #include <random>
 #include <thread>
 
+#include "common/strings.h"
 #include "kube/errors.h"
 #include "kube/object_decoder.h"
 #include "kube/watch_decoder.h"
-#include "kube/text.h"
 
 namespace pennant::kube {
 namespace {
@@ -19,7 +18,7 @@ class Query {
  public:
   Query& add(std::string_view key, std::string_view value) {
     if (value.empty()) return *this;
-    text_ += concat(text_.empty() ? "?" : "&", key, "=", urlEncode(value));
+    text_ += strCat(text_.empty() ? "?" : "&", key, "=", urlEncode(value));
     return *this;
   }
   const std::string& str() const { return text_; }
@@ -29,8 +28,8 @@ class Query {
 };
 
 std::string describe(const Resource& r, std::string_view ns, std::string_view name) {
-  if (!r.namespaced || ns.empty()) return name.empty() ? r.qualifiedName() : concat(r.qualifiedName(), " ", name);
-  return name.empty() ? concat(r.qualifiedName(), " in ", ns) : concat(r.qualifiedName(), " ", ns, "/", name);
+  if (!r.namespaced || ns.empty()) return name.empty() ? r.qualifiedName() : strCat(r.qualifiedName(), " ", name);
+  return name.empty() ? strCat(r.qualifiedName(), " in ", ns) : strCat(r.qualifiedName(), " ", ns, "/", name);
 }
 
 // The namespace of a write: the argument, else the object's own metadata.namespace.
@@ -45,9 +44,12 @@ std::string toBody(const Json& value) { return value.dump(-1, ' ', false, Json::
 
 std::string_view patchContentType(PatchType type) {
   switch (type) {
-    case PatchType::kMerge: return "application/merge-patch+json";
-    case PatchType::kJson: return "application/json-patch+json";
-    case PatchType::kStrategicMerge: return "application/strategic-merge-patch+json";
+    case PatchType::kMerge:
+      return "application/merge-patch+json";
+    case PatchType::kJson:
+      return "application/json-patch+json";
+    case PatchType::kStrategicMerge:
+      return "application/strategic-merge-patch+json";
   }
   return "application/merge-patch+json";
 }
@@ -105,7 +107,7 @@ std::string requestCountsExposition(const RequestCounts& counts) {
                                     {"write", counts.writes},
                                     {"watch", counts.watches},
                                     {"retry", counts.retries}}) {
-    out += concat("pennant_kube_requests_total{type=\"", type, "\"} ", std::to_string(value), "\n");
+    out += strCat("pennant_kube_requests_total{type=\"", type, "\"} ", std::to_string(value), "\n");
   }
   return out;
 }
@@ -137,7 +139,8 @@ StatusOr<http::Request> RestClient::buildRequest(const Call& call) {
   if (!call.contentType.empty()) request.headers.emplace_back("Content-Type", call.contentType);
   if (config_.credentials) {
     StatusOr<std::string> authorization = config_.credentials->authorization();
-    if (!authorization.ok()) return annotate(authorization.status(), concat(call.verb, " ", call.what, ": credentials"));
+    if (!authorization.ok())
+      return annotate(authorization.status(), strCat(call.verb, " ", call.what, ": credentials"));
     if (!authorization->empty()) request.headers.emplace_back("Authorization", *authorization);
   }
   request.body = call.body;
@@ -154,7 +157,7 @@ StatusOr<http::Response> RestClient::execute(const Call& call) {
     Status failure;
     std::optional<std::chrono::milliseconds> retryAfter;
     if (!response.ok()) {
-      failure = annotate(response.status(), concat(call.verb, " ", call.what));
+      failure = annotate(response.status(), strCat(call.verb, " ", call.what));
     } else if (isSuccess(response->status)) {
       return response;
     } else if (response->status == 401 && !reauthenticated && config_.credentials) {
@@ -178,11 +181,11 @@ StatusOr<http::Response> RestClient::execute(const Call& call) {
 
 StatusOr<Json> RestClient::executeForObject(const Call& call) {
   PENNANT_ASSIGN_OR_RETURN(http::Response response, execute(call));
-  return decodeObject(response.body, concat(call.verb, " ", call.what));
+  return decodeObject(response.body, strCat(call.verb, " ", call.what));
 }
 
 StatusOr<Json> RestClient::get(const Resource& r, std::string_view ns, std::string_view name) {
-  if (name.empty()) return absl::InvalidArgumentError(concat("get ", r.qualifiedName(), ": empty name"));
+  if (name.empty()) return absl::InvalidArgumentError(strCat("get ", r.qualifiedName(), ": empty name"));
   return executeForObject({"get", describe(r, ns, name), "GET", r.objectPath(ns, name), "", "", false});
 }
 
@@ -195,7 +198,7 @@ StatusOr<ObjectList> RestClient::list(const Resource& r, std::string_view ns, co
       .add("resourceVersion", opts.resourceVersion);
   Call call{"list", describe(r, ns, ""), "GET", r.collectionPath(ns) + query.str(), "", "", false};
   PENNANT_ASSIGN_OR_RETURN(http::Response response, execute(call));
-  return decodeList(response.body, r, concat(call.verb, " ", call.what));
+  return decodeList(response.body, r, strCat(call.verb, " ", call.what));
 }
 
 StatusOr<Json> RestClient::create(const Resource& r, std::string_view ns, const Json& object) {
@@ -208,7 +211,8 @@ StatusOr<Json> RestClient::create(const Resource& r, std::string_view ns, const 
 StatusOr<Json> RestClient::update(const Resource& r, std::string_view ns, const Json& object) {
   const std::string objectNs = namespaceFor(r, ns, object);
   const std::string name = stringAt(object, {"metadata", "name"});
-  if (name.empty()) return absl::InvalidArgumentError(concat("update ", r.qualifiedName(), ": object has no metadata.name"));
+  if (name.empty())
+    return absl::InvalidArgumentError(strCat("update ", r.qualifiedName(), ": object has no metadata.name"));
   return executeForObject({"update", describe(r, objectNs, name), "PUT", r.objectPath(objectNs, name), toBody(object),
                            "application/json", true});
 }
@@ -217,30 +221,33 @@ StatusOr<Json> RestClient::updateStatus(const Resource& r, std::string_view ns, 
   const std::string objectNs = namespaceFor(r, ns, object);
   const std::string name = stringAt(object, {"metadata", "name"});
   if (name.empty()) {
-    return absl::InvalidArgumentError(concat("update status ", r.qualifiedName(), ": object has no metadata.name"));
+    return absl::InvalidArgumentError(strCat("update status ", r.qualifiedName(), ": object has no metadata.name"));
   }
   return executeForObject({"update status", describe(r, objectNs, name), "PUT", r.objectPath(objectNs, name, "status"),
                            toBody(object), "application/json", true});
 }
 
 Status RestClient::remove(const Resource& r, std::string_view ns, std::string_view name, const DeleteOptions& opts) {
-  if (name.empty()) return absl::InvalidArgumentError(concat("delete ", r.qualifiedName(), ": empty name"));
+  if (name.empty()) return absl::InvalidArgumentError(strCat("delete ", r.qualifiedName(), ": empty name"));
   Json body = {{"apiVersion", "v1"}, {"kind", "DeleteOptions"}};
   if (!opts.propagationPolicy.empty()) body["propagationPolicy"] = opts.propagationPolicy;
-  if (!opts.preconditionResourceVersion.empty()) body["preconditions"]["resourceVersion"] = opts.preconditionResourceVersion;
+  if (!opts.preconditionResourceVersion.empty())
+    body["preconditions"]["resourceVersion"] = opts.preconditionResourceVersion;
   if (!opts.preconditionUid.empty()) body["preconditions"]["uid"] = opts.preconditionUid;
-  return execute({"delete", describe(r, ns, name), "DELETE", r.objectPath(ns, name), toBody(body), "application/json", true})
+  return execute({"delete", describe(r, ns, name), "DELETE", r.objectPath(ns, name), toBody(body), "application/json",
+                  true})
       .status();
 }
 
 StatusOr<Json> RestClient::patch(const Resource& r, std::string_view ns, std::string_view name, PatchType type,
                                  const Json& patch, std::string_view subresource) {
-  if (name.empty()) return absl::InvalidArgumentError(concat("patch ", r.qualifiedName(), ": empty name"));
+  if (name.empty()) return absl::InvalidArgumentError(strCat("patch ", r.qualifiedName(), ": empty name"));
   return executeForObject({"patch", describe(r, ns, name), "PATCH", r.objectPath(ns, name, subresource), toBody(patch),
                            std::string(patchContentType(type)), true});
 }
 
-Status RestClient::watch(const Resource& r, std::string_view ns, const WatchOptions& opts, const WatchHandler& onEvent) {
+Status RestClient::watch(const Resource& r, std::string_view ns, const WatchOptions& opts,
+                         const WatchHandler& onEvent) {
   watches_.fetch_add(1, std::memory_order_relaxed);
   Query query;
   query.add("watch", "1")
@@ -257,13 +264,13 @@ Status RestClient::watch(const Resource& r, std::string_view ns, const WatchOpti
     // The server ends the stream after timeoutSeconds; silence well beyond that is a dead peer.
     if (opts.timeoutSeconds > 0) request.idleTimeout = std::chrono::seconds(opts.timeoutSeconds) + 30s;
     WatchDecoder decoder(call.what);
-    StatusOr<http::Response> response = httpClient()->stream(request, [&](std::string_view chunk) {
-      return decoder.feed(chunk, onEvent).ok() && !decoder.stopped();
-    });
+    StatusOr<http::Response> response = httpClient()->stream(
+        request, [&](std::string_view chunk) { return decoder.feed(chunk, onEvent).ok() && !decoder.stopped(); });
     if (!decoder.status().ok()) return decoder.status();
     if (!response.ok()) {
-      if (response.status().code() == StatusCode::kCancelled && opts.cancel && opts.cancel->load()) return absl::OkStatus();
-      return annotate(response.status(), concat(call.verb, " ", call.what));
+      if (response.status().code() == StatusCode::kCancelled && opts.cancel && opts.cancel->load())
+        return absl::OkStatus();
+      return annotate(response.status(), strCat(call.verb, " ", call.what));
     }
     if (response->status == 401 && !reauthenticated && config_.credentials) {
       reauthenticated = true;

@@ -18,7 +18,9 @@ std::chrono::milliseconds backoffDelay(const RetryPolicy& policy, int retry, dou
 
 std::optional<std::chrono::milliseconds> parseRetryAfter(std::string_view value) {
   int64_t seconds = 0;
-  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(absl::string_view(value.data(), value.size())), &seconds) || seconds < 0) return std::nullopt;
+  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(absl::string_view(value.data(), value.size())), &seconds) ||
+      seconds < 0)
+    return std::nullopt;
   return std::chrono::seconds(seconds);
 }
 

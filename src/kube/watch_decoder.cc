@@ -5,8 +5,8 @@
 #include <cctype>
 #include <exception>
 
+#include "common/strings.h"
 #include "kube/errors.h"
-#include "kube/text.h"
 
 namespace pennant::kube {
 namespace {
@@ -29,13 +29,13 @@ std::string excerpt(std::string_view line) {
 StatusOr<WatchEvent> decodeWatchEvent(std::string_view line) {
   Json doc = Json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object()) {
-    return absl::DataLossError(concat("malformed watch event: ", absl::CHexEscape(excerpt(line))));
+    return absl::DataLossError(strCat("malformed watch event: ", absl::CHexEscape(excerpt(line))));
   }
   auto type = doc.find("type");
   auto object = doc.find("object");
   if (type == doc.end() || !type->is_string()) return absl::DataLossError("watch event without a type");
   std::optional<WatchEvent::Type> parsed = eventType(type->get_ref<const std::string&>());
-  if (!parsed) return absl::DataLossError(concat("unknown watch event type ", type->dump()));
+  if (!parsed) return absl::DataLossError(strCat("unknown watch event type ", type->dump()));
   if (object == doc.end() || !object->is_object()) return absl::DataLossError("watch event without an object");
   WatchEvent event;
   event.type = *parsed;
@@ -43,7 +43,8 @@ StatusOr<WatchEvent> decodeWatchEvent(std::string_view line) {
   return event;
 }
 
-WatchDecoder::WatchDecoder(std::string what, size_t maxLineBytes) : what_(std::move(what)), maxLineBytes_(maxLineBytes) {}
+WatchDecoder::WatchDecoder(std::string what, size_t maxLineBytes)
+    : what_(std::move(what)), maxLineBytes_(maxLineBytes) {}
 
 void WatchDecoder::handleLine(std::string_view line, const WatchHandler& onEvent) {
   while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.remove_prefix(1);
@@ -60,7 +61,7 @@ void WatchDecoder::handleLine(std::string_view line, const WatchHandler& onEvent
     const int httpStatus = (code != nullptr && code->is_number_integer()) ? code->get<int>() : 500;
     Status mapped = statusFromResponse(httpStatus, event->object.dump(), "watch", what_);
     if (httpStatus != 410 && !onEvent(*event)) stopped_ = true;
-    status_ = mapped.ok() ? absl::UnknownError(concat("watch ", what_, ": ERROR event")) : mapped;
+    status_ = mapped.ok() ? absl::UnknownError(strCat("watch ", what_, ": ERROR event")) : mapped;
     return;
   }
   if (!onEvent(*event)) stopped_ = true;
@@ -93,10 +94,10 @@ Status WatchDecoder::feed(std::string_view chunk, const WatchHandler& onEvent) {
       pos = newline + 1;
     }
     if (status_.ok() && pending_.size() > maxLineBytes_) {
-      status_ = absl::DataLossError(concat(what_, ": watch event longer than ", maxLineBytes_, " bytes"));
+      status_ = absl::DataLossError(strCat(what_, ": watch event longer than ", maxLineBytes_, " bytes"));
     }
   } catch (const std::exception& e) {
-    status_ = absl::DataLossError(concat(what_, ": cannot decode watch stream: ", e.what()));
+    status_ = absl::DataLossError(strCat(what_, ": cannot decode watch stream: ", e.what()));
   }
   return status_;
 }
@@ -108,7 +109,7 @@ Status WatchDecoder::finish(const WatchHandler& onEvent) {
   try {
     handleLine(line, onEvent);
   } catch (const std::exception& e) {
-    status_ = absl::DataLossError(concat(what_, ": cannot decode watch stream: ", e.what()));
+    status_ = absl::DataLossError(strCat(what_, ": cannot decode watch stream: ", e.what()));
   }
   return status_;
 }

@@ -95,8 +95,8 @@ std::optional<std::string> WorkQueue::get() {
     if (waiting_.empty()) {
       ready_.wait(lock);
     } else {
-      auto untilDue = std::chrono::duration_cast<std::chrono::nanoseconds>(waiting_.begin()->first -
-                                                                          options_.clock->monotonic());
+      auto untilDue =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(waiting_.begin()->first - options_.clock->monotonic());
       ready_.wait_for(lock, std::clamp(untilDue, std::chrono::nanoseconds(0),
                                        std::chrono::nanoseconds(options_.clockPollInterval)));
     }

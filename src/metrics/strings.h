@@ -7,15 +7,11 @@
 #include <string>
 #include <string_view>
 
+#include "common/strings.h"
+
 namespace pennant::metrics {
 
-// Concatenates strings, string_views and numbers (numbers in fmt's shortest form).
-template <typename... Args>
-std::string strCat(const Args&... args) {
-  std::string out;
-  (out.append(fmt::to_string(args)), ...);
-  return out;
-}
+using pennant::strCat;  // common/strings.h
 
 inline std::string_view toStd(absl::string_view s) { return std::string_view(s.data(), s.size()); }
 inline absl::string_view toAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }

@@ -46,5 +46,14 @@ TEST(FindPath, MissingStepsAreNull) {
   EXPECT_EQ(stringAt(v, {"a", "b", "c"}, "fb"), "fb");
 }
 
+TEST(JsonYamlStream, OneValuePerDocumentEmptyOnesSkipped) {
+  auto docs = parseYamlStream("a: 1\n---\n---\n# nothing\nb: [x]\n");
+  ASSERT_TRUE(docs.ok()) << docs.status();
+  ASSERT_EQ(docs->size(), 2u);
+  EXPECT_EQ((*docs)[0], Json({{"a", 1}}));
+  EXPECT_EQ((*docs)[1], Json({{"b", {"x"}}}));
+  EXPECT_EQ(parseYamlStream("a: [1\n").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace pennant
