@@ -40,6 +40,10 @@ inline api::Canary makeCanary(const Json& patch = Json::object()) {
 
 inline Json analysisPatch(const Json& analysis) { return {{"spec", {{"analysis", analysis}}}}; }
 
+// The actions of a rollback (stateActions(), drain period 0s).
+inline const std::vector<std::string> kRollback = {"SetRoute(weight=0, phase=Failed)", "ScaleCanaryToZero",
+                                                   "Failure(completed)", "RunWebhooks(post-rollout, phase=Failed)"};
+
 inline Json hook(const std::string& name, const std::string& type, bool muteAlert = false) {
   Json h = {{"name", name}, {"type", type}, {"url", "http://hooks.test/" + name}};
   if (muteAlert) h["muteAlert"] = true;

@@ -8,8 +8,8 @@ namespace pennant::analysis {
 namespace {
 
 TEST(HookTypes, RoundTripFlaggerNames) {
-  for (const char* name : {"confirm-rollout", "pre-rollout", "rollout", "confirm-traffic-increase",
-                           "confirm-promotion", "post-rollout", "rollback", "event"}) {
+  for (const char* name : {"confirm-rollout", "pre-rollout", "rollout", "confirm-traffic-increase", "confirm-promotion",
+                           "post-rollout", "rollback", "event"}) {
     auto type = parseHookType(name);
     ASSERT_TRUE(type) << name;
     EXPECT_EQ(hookTypeName(*type), name);
@@ -19,8 +19,11 @@ TEST(HookTypes, RoundTripFlaggerNames) {
 }
 
 TEST(HooksOfType, FiltersInSpecOrder) {
-  Json hooks = Json::array({testing::hook("a", "rollout"), {{"name", "b"}, {"url", "http://x"}},
-                            testing::hook("gate", "confirm-promotion", true), testing::hook("c", "bogus"), 42});
+  Json hooks = Json::array({testing::hook("a", "rollout"),
+                            {{"name", "b"}, {"url", "http://x"}},
+                            testing::hook("gate", "confirm-promotion", true),
+                            testing::hook("c", "bogus"),
+                            42});
   api::Canary canary = testing::makeCanary(testing::analysisPatch({{"webhooks", hooks}}));
   auto rollout = hooksOfType(canary, HookType::kRollout);
   ASSERT_EQ(rollout.size(), 2u);

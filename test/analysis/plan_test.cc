@@ -12,10 +12,10 @@ using namespace testing;  // NOLINT: the fixtures
 // A Canary with a hook of every gate type and one metric.
 api::Canary everything(Json analysis = Json::object()) {
   analysis["metrics"] = Json::array({{{"name", "error-rate"}, {"query", "vector(0)"}}});
-  analysis["webhooks"] = Json::array({hook("approve", "confirm-rollout"), hook("pre", "pre-rollout"),
-                                      hook("load", ""), hook("traffic", "confirm-traffic-increase"),
-                                      hook("promote", "confirm-promotion"), hook("post", "post-rollout"),
-                                      hook("abort", "rollback"), hook("events", "event")});
+  analysis["webhooks"] =
+      Json::array({hook("approve", "confirm-rollout"), hook("pre", "pre-rollout"), hook("load", ""),
+                   hook("traffic", "confirm-traffic-increase"), hook("promote", "confirm-promotion"),
+                   hook("post", "post-rollout"), hook("abort", "rollback"), hook("events", "event")});
   return makeCanary(analysisPatch(analysis));
 }
 
@@ -30,44 +30,76 @@ struct PlanRow {
   std::vector<Stage> stages;
 };
 
-std::vector<PlanRow> rows() {
+std::vector<PlanRow> planRows() {
   Observed unreadable = makeObs(10);
   unreadable.route.reset();
   using H = HookType;
   return {
-      {"new revision: the confirm-rollout gate", everything(), makeStatus("Succeeded", 0, 0, 0, "rev1", "rev1"),
-       makeObs(0, false, "rev2"), {hooks(H::kConfirmRollout)}},
-      {"waiting: the confirm-rollout gate again", everything(), makeStatus("Waiting"), makeObs(0),
+      {"new revision: the confirm-rollout gate",
+       everything(),
+       makeStatus("Succeeded", 0, 0, 0, "rev1", "rev1"),
+       makeObs(0, false, "rev2"),
+       {hooks(H::kConfirmRollout)}},
+      {"waiting: the confirm-rollout gate again",
+       everything(),
+       makeStatus("Waiting"),
+       makeObs(0),
        {hooks(H::kConfirmRollout)}},
       {"no new revision: nothing", everything(), makeStatus("Succeeded", 0, 0, 0, "rev2", "rev2"), makeObs(0), {}},
-      {"first step: rollback, pre-rollout, traffic gate", everything(), makeStatus("Progressing"), makeObs(0),
+      {"first step: rollback, pre-rollout, traffic gate",
+       everything(),
+       makeStatus("Progressing"),
+       makeObs(0),
        {hooks(H::kRollback), hooks(H::kPreRollout), hooks(H::kConfirmTrafficIncrease)}},
-      {"analysing: rollback, rollout, checks, traffic gate", everything(), makeStatus("Progressing", 10), makeObs(10),
+      {"analysing: rollback, rollout, checks, traffic gate",
+       everything(),
+       makeStatus("Progressing", 10),
+       makeObs(10),
        {hooks(H::kRollback), hooks(H::kRollout), kChecks, hooks(H::kConfirmTrafficIncrease)}},
-      {"at maxWeight: the promotion gate too", everything(), makeStatus("Progressing", 30), makeObs(30),
+      {"at maxWeight: the promotion gate too",
+       everything(),
+       makeStatus("Progressing", 30),
+       makeObs(30),
        {hooks(H::kRollback), hooks(H::kRollout), kChecks, hooks(H::kConfirmTrafficIncrease),
         hooks(H::kConfirmPromotion)}},
-      {"waiting promotion: no traffic gate", everything(), makeStatus("WaitingPromotion", 0, 0, -1), makeObs(30),
+      {"waiting promotion: no traffic gate",
+       everything(),
+       makeStatus("WaitingPromotion", 0, 0, -1),
+       makeObs(30),
        {hooks(H::kRollback), hooks(H::kRollout), kChecks, hooks(H::kConfirmPromotion)}},
-      {"threshold reached: only the rollback hooks", everything(), makeStatus("Progressing", 10, 2), makeObs(10),
+      {"threshold reached: only the rollback hooks",
+       everything(),
+       makeStatus("Progressing", 10, 2),
+       makeObs(10),
        {hooks(H::kRollback)}},
-      {"blue/green mid-test: no gates after the checks", everything({{"iterations", 3}}),
-       makeStatus("Progressing", 0, 0, 1), makeObs(0), {hooks(H::kRollback), hooks(H::kRollout), kChecks}},
-      {"blue/green last iteration: promotion gate", everything({{"iterations", 3}}),
-       makeStatus("Progressing", 0, 0, 3), makeObs(0),
+      {"blue/green mid-test: no gates after the checks",
+       everything({{"iterations", 3}}),
+       makeStatus("Progressing", 0, 0, 1),
+       makeObs(0),
+       {hooks(H::kRollback), hooks(H::kRollout), kChecks}},
+      {"blue/green last iteration: promotion gate",
+       everything({{"iterations", 3}}),
+       makeStatus("Progressing", 0, 0, 3),
+       makeObs(0),
        {hooks(H::kRollback), hooks(H::kRollout), kChecks, hooks(H::kConfirmPromotion)}},
       {"promoting: nothing", everything(), makeStatus("Promoting", 30), makeObs(30), {}},
       {"finalising: nothing", everything(), makeStatus("Finalising"), makeObs(0), {}},
       {"route unreadable: nothing", everything(), makeStatus("Progressing", 10), unreadable, {}},
-      {"suspended: nothing", makeCanary({{"spec", {{"suspend", true}}}}), makeStatus("Progressing", 10), makeObs(10),
+      {"suspended: nothing",
+       makeCanary({{"spec", {{"suspend", true}}}}),
+       makeStatus("Progressing", 10),
+       makeObs(10),
        {}},
-      {"no hooks: only the checks", makeCanary(analysisPatch({{"metrics", {{{"name", "m"}, {"query", "q"}}}}})),
-       makeStatus("Progressing", 10), makeObs(10), {kChecks}},
+      {"no hooks: only the checks",
+       makeCanary(analysisPatch({{"metrics", {{{"name", "m"}, {"query", "q"}}}}})),
+       makeStatus("Progressing", 10),
+       makeObs(10),
+       {kChecks}},
   };
 }
 
 TEST(Plan, Table) {
-  for (const auto& row : rows()) {
+  for (const auto& row : planRows()) {
     SCOPED_TRACE(row.name);
     Plan p = plan(row.canary, row.status, row.observed);
     EXPECT_EQ(p.stages, row.stages);
@@ -76,7 +108,7 @@ TEST(Plan, Table) {
 
 // Whatever plan() lists, step() finds; whatever it leaves out, step() does not need.
 TEST(Plan, StepNeedsExactlyThePlannedStages) {
-  for (const auto& row : rows()) {
+  for (const auto& row : planRows()) {
     SCOPED_TRACE(row.name);
     Plan p = plan(row.canary, row.status, row.observed);
     Observations all;
@@ -120,7 +152,8 @@ TEST(Plan, UsesTheCanaryStatusByDefault) {
 TEST(ContinueAfter, RollbackStopsOnASignalGatesOnAFailure) {
   Stage rollback = hooks(HookType::kRollback);
   EXPECT_TRUE(continueAfter(rollback, {result("a", HookType::kRollback, false)}));
-  EXPECT_FALSE(continueAfter(rollback, {result("a", HookType::kRollback, false), result("b", HookType::kRollback, true)}));
+  EXPECT_FALSE(
+      continueAfter(rollback, {result("a", HookType::kRollback, false), result("b", HookType::kRollback, true)}));
   Stage gate = hooks(HookType::kRollout);
   EXPECT_TRUE(continueAfter(gate, {result("a", HookType::kRollout, true)}));
   EXPECT_FALSE(continueAfter(gate, {result("a", HookType::kRollout, false)}));

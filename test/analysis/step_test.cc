@@ -11,8 +11,8 @@ namespace {
 using namespace testing;  // NOLINT: the fixtures
 
 api::Canary withRolloutHookAndMetric() {
-  return makeCanary(analysisPatch({{"webhooks", {hook("load", "rollout")}},
-                                   {"metrics", {{{"name", "error-rate"}, {"query", "q"}}}}}));
+  return makeCanary(analysisPatch(
+      {{"webhooks", {hook("load", "rollout")}}, {"metrics", {{{"name", "error-rate"}, {"query", "q"}}}}}));
 }
 
 TEST(Step, HoldsWhenAPlannedStageWasNotRun) {
@@ -90,9 +90,9 @@ TEST(Step, WalksACanaryRunEndToEnd) {
     status = d.status;
     phases.push_back(status.phase + "/" + std::to_string(routeWeight));
   }
-  EXPECT_EQ(phases, (std::vector<std::string>{"Progressing/0", "Progressing/10", "Progressing/20", "Progressing/30",
-                                               "Promoting/30", "Finalising/0", "Succeeded/0", "Succeeded/0",
-                                               "Succeeded/0"}));
+  EXPECT_EQ(phases,
+            (std::vector<std::string>{"Progressing/0", "Progressing/10", "Progressing/20", "Progressing/30",
+                                      "Promoting/30", "Finalising/0", "Succeeded/0", "Succeeded/0", "Succeeded/0"}));
   EXPECT_EQ(status.lastPromotedSpec, "rev2");
 }
 

@@ -11,10 +11,6 @@ namespace {
 
 using namespace testing;  // NOLINT: the fixtures
 
-const char* kRollbackRoute = "SetRoute(weight=0, phase=Failed)";
-const std::vector<std::string> kRollback = {kRollbackRoute, "ScaleCanaryToZero", "Failure(completed)",
-                                            "RunWebhooks(post-rollout, phase=Failed)"};
-
 Observations withPrimary(Observations o, std::optional<workload::Readiness> r) {
   o.primary = std::move(r);
   return o;

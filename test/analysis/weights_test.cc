@@ -19,11 +19,11 @@ api::Analysis analysis(std::optional<int64_t> stepWeight, std::vector<int64_t> s
 }
 
 TEST(MaxWeight, FollowsFlaggerPrecedence) {
-  EXPECT_EQ(maxWeight(analysis(10)), 100);                       // default: total weight
-  EXPECT_EQ(maxWeight(analysis(10, {}, 50)), 50);                // maxWeight
-  EXPECT_EQ(maxWeight(analysis(10, {}, 0)), 100);                // 0 means unset
+  EXPECT_EQ(maxWeight(analysis(10)), 100);                           // default: total weight
+  EXPECT_EQ(maxWeight(analysis(10, {}, 50)), 50);                    // maxWeight
+  EXPECT_EQ(maxWeight(analysis(10, {}, 0)), 100);                    // 0 means unset
   EXPECT_EQ(maxWeight(analysis(std::nullopt, {1, 5, 40}, 90)), 40);  // last stepWeights entry wins
-  EXPECT_EQ(maxWeight(analysis(std::nullopt, {10, 120})), 100);  // capped at 100
+  EXPECT_EQ(maxWeight(analysis(std::nullopt, {10, 120})), 100);      // capped at 100
 }
 
 struct StepRow {
@@ -38,9 +38,9 @@ TEST(NextStepWeight, Table) {
   const std::vector<StepRow> rows = {
       {10, {}, 0, 10, 10},
       {10, {}, 20, 10, 30},
-      {10, {}, 95, 10, 100},          // clamped at 100
-      {std::nullopt, {}, 0, 0, 0},    // nothing to step with: no progress
-      {5, {1, 50}, 0, 5, 5},          // stepWeight wins over stepWeights
+      {10, {}, 95, 10, 100},        // clamped at 100
+      {std::nullopt, {}, 0, 0, 0},  // nothing to step with: no progress
+      {5, {1, 50}, 0, 5, 5},        // stepWeight wins over stepWeights
       {std::nullopt, {1, 5, 20, 50}, 0, 1, 1},
       {std::nullopt, {1, 5, 20, 50}, 1, 4, 5},
       {std::nullopt, {1, 5, 20, 50}, 5, 15, 20},

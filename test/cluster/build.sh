@@ -30,8 +30,16 @@ build() {
 }
 
 only=${1:-all}
-# want NAME: NAME is asked for. "controlplane" is everything but helm (what the demo needs).
-want() { [[ $only == all || $only == "$1" || ($only == controlplane && $1 != helm && $1 != traefik && $1 != prometheus) ]]; }
+# want NAME: NAME is asked for. "controlplane": the cluster alone; "dataplane": the cluster,
+# Traefik and Prometheus (what the demo needs); "all" adds the packaging tests' helm.
+want() {
+  case $only in
+    all) return 0 ;;
+    controlplane) [[ $1 != helm && $1 != traefik && $1 != prometheus ]] ;;
+    dataplane) [[ $1 != helm ]] ;;
+    *) [[ $only == "$1" ]] ;;
+  esac
+}
 total=$SECONDS
 want etcd && build etcd etcd go.etcd.io/etcd/server/v3
 want kwok && build kwok kwok sigs.k8s.io/kwok/cmd/kwok
@@ -49,9 +57,9 @@ fi
 # helm. Its module needs generated stand-ins for modules the proxy refuses (traefik/standins.sh).
 if want traefik; then
   (cd "$HERE/traefik" && ./standins.sh)
-  build "traefik-$TRAEFIK_VERSION" traefik github.com/traefik/traefik/v3/cmd/traefik \
+  build "traefik-$TRAEFIK_VERSION-standins$TRAEFIK_STANDINS" traefik github.com/traefik/traefik/v3/cmd/traefik \
     "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=$TRAEFIK_VERSION"
-  ln -sfn "traefik-$TRAEFIK_VERSION" "$BIN/traefik"
+  ln -sfn "traefik-$TRAEFIK_VERSION-standins$TRAEFIK_STANDINS" "$BIN/traefik"
 fi
 # Prometheus with Kubernetes service discovery only (the data plane finds the greeter Pods with it).
 if want prometheus; then
@@ -87,6 +95,6 @@ want data && stageData
 log "control plane ready in $((SECONDS - total))s"
 # One binary asked for: its path; otherwise the directory.
 case $only in
-  all | controlplane | data) echo "$BIN" ;;
+  all | controlplane | dataplane | data) echo "$BIN" ;;
   *) echo "$BIN/$only" ;;
 esac

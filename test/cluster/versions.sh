@@ -9,6 +9,8 @@ GATEWAY_API_VERSION=v1.6.3
 HELM_VERSION=v3.22.0
 # The data-plane tests' gateway; kept as traefik-<version> inside the TESTBED_KEY directory.
 TRAEFIK_VERSION=v3.7.13
+# Bumped when test/cluster/traefik/standins.sh changes what the binary is built from.
+TRAEFIK_STANDINS=2
 # The data plane's Prometheus (Debian's is built without Kubernetes service discovery). Module
 # github.com/prometheus/prometheus v0.316.0 is Prometheus 3.16.0.
 PROMETHEUS_MODULE_VERSION=v0.316.0

@@ -101,6 +101,9 @@ TEST_F(StageRunnerTest, AFailingRolloutHookCountsFailedChecksThenRollsBack) {
   for (int i = 0; i < 3 && phase() != "Failed"; ++i) ASSERT_TRUE(tick().ok());
   EXPECT_EQ(phase(), "Failed");
   EXPECT_EQ(routeCanaryWeight(), 0);
+  // The canary keeps running for the drain period (default 10 s), then it is scaled down.
+  EXPECT_GT(get(deployments(), "greeter")["spec"].value("replicas", -1), 0);
+  ASSERT_TRUE(tick().ok());
   EXPECT_EQ(get(deployments(), "greeter")["spec"].value("replicas", -1), 0);
   EXPECT_EQ(get(deployments(), "greeter-primary")["spec"]["template"]["spec"]["containers"][0].value("image", ""),
             "greeter:v1");

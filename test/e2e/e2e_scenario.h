@@ -126,6 +126,16 @@ class Scenario : public ::testing::Test {
     ASSERT_TRUE(testbed::eventually([&] { return testbed::replicasOf(*admin, ns, target) == 0; }, 60s));
   }
 
+  // Waits until the route's latest weights are `signature` (RouteRecorder's form, "80/20").
+  bool waitForWeights(const std::string& signature, std::chrono::seconds timeout) {
+    return testbed::eventually(
+        [&] {
+          auto seq = recorder->sequence();
+          return !seq.empty() && seq.back() == signature;
+        },
+        timeout);
+  }
+
   bool sawPhase(const std::string& phase) const {
     return std::find(phasesSeen.begin(), phasesSeen.end(), phase) != phasesSeen.end();
   }

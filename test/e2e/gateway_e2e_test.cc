@@ -38,13 +38,7 @@ TEST_F(Gateway, AdvancesOnlyOnceTheGatewayAcceptsTheRoutesGeneration) {
   Json analysis = {{"interval", "10s"}, {"threshold", 2}, {"stepWeights", {20, 40, 60}}};
   ASSERT_NO_FATAL_FAILURE(deployAndInitialise(grpcCanary("greeter", host(), analysis)));
   E2E_ASSERT_OK(release(*admin, ns, "greeter", "v2"));
-  ASSERT_TRUE(testbed::eventually(
-      [&] {
-        auto seq = recorder->sequence();
-        return !seq.empty() && seq.back() == "80/20";
-      },
-      120s))
-      << recorder->joined();
+  ASSERT_TRUE(waitForWeights("80/20", 120s)) << recorder->joined();
 
   // The gateway stops reconciling: the next step's write (generation N+1) is never accepted.
   ASSERT_EQ(kill(traefik, SIGSTOP), 0);

@@ -1,6 +1,8 @@
 // Scenarios 1-3 (docs/e2e.md), counted from real calls through Traefik: a GRPCRoute canary
 // promoted step by step, rolled back when the canary answers UNAVAILABLE, and an A/B test on a
 // header limited to one gRPC method.
+#include <absl/strings/str_replace.h>
+
 #include "e2e/e2e_scenario.h"
 #include "load/grpc_load.h"
 
@@ -9,10 +11,14 @@ namespace {
 
 class GrpcCanary : public Scenario {};
 
+// The manifests are testdata/traefik-greeter.yaml, which docs/grpc-canary.md shows as they are.
 TEST_F(GrpcCanary, PromotedStepByStep) {
   recorder = std::make_unique<RouteRecorder>(admin, res::grpcRoutes(), ns, "greeter", "greeter");
-  Json analysis = {{"interval", "10s"}, {"threshold", 2}, {"stepWeights", {10, 30, 60}}, {"metrics", grpcChecks()}};
-  ASSERT_NO_FATAL_FAILURE(deployAndInitialise(grpcCanary("greeter", host(), analysis)));
+  auto text = readFile(std::string(PENNANT_E2E_SOURCE_DIR) + "/testdata/traefik-greeter.yaml");
+  ASSERT_TRUE(text.ok()) << text.status();
+  auto docs = parseYamlStream(absl::StrReplaceAll(*text, {{"greeter.example.test", host()}}));
+  ASSERT_TRUE(docs.ok() && docs->size() == 2) << docs.status();
+  ASSERT_NO_FATAL_FAILURE(deployAndInitialise((*docs)[1], (*docs)[0]));
   ASSERT_NO_FATAL_FAILURE(startTraffic({grpcCall("Greeter/SayHello")}));
 
   E2E_ASSERT_OK(release(*admin, ns, "greeter", "v2"));

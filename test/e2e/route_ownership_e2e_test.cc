@@ -134,13 +134,7 @@ TEST_F(RouteOwnership, UserEditDuringTheAnalysisSurvivesAndTheAnalysisContinues)
   ASSERT_NO_FATAL_FAILURE(deployAndInitialise(routeRefCanary(host(), analysis)));
   ASSERT_NO_FATAL_FAILURE(startTraffic({grpcCall("Greeter/SayHello")}));
   E2E_ASSERT_OK(release(*admin, ns, "greeter", "v2"));
-  ASSERT_TRUE(testbed::eventually(
-      [&] {
-        auto seq = recorder->sequence();
-        return !seq.empty() && seq.back() == "greeter=80/20";
-      },
-      120s))
-      << recorder->joined();
+  ASSERT_TRUE(waitForWeights("greeter=80/20", 120s)) << recorder->joined();
 
   // GitOps applies a change: a new hostname, an annotation, a new rule. Read-modify-write, so the
   // weights the controller set stay as they are; a conflict with the controller's write retries.
@@ -186,13 +180,7 @@ TEST_F(RouteOwnership, ManagedRouteEditKeepsForeignMetadataAndDriftIsUndoneWitho
   ASSERT_NO_FATAL_FAILURE(deployAndInitialise(grpcCanary("greeter", host(), analysis)));
   ASSERT_NO_FATAL_FAILURE(startTraffic({grpcCall("Greeter/SayHello")}));
   E2E_ASSERT_OK(release(*admin, ns, "greeter", "v2"));
-  ASSERT_TRUE(testbed::eventually(
-      [&] {
-        auto seq = recorder->sequence();
-        return !seq.empty() && seq.back() == "80/20";
-      },
-      120s))
-      << recorder->joined();
+  ASSERT_TRUE(waitForWeights("80/20", 120s)) << recorder->joined();
 
   // Someone edits the route Pennant owns: a label and an annotation of their own (they stay) and
   // a hostname (drift from the Canary: undone, at the current weights).

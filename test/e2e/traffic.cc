@@ -70,16 +70,25 @@ Traffic::Traffic(std::string gateway, std::vector<CallClass> classes)
 
 Traffic::~Traffic() { stop(); }
 
+namespace {
+
+load::LoadOptions optionsFor(const std::string& gateway, const CallClass& c) {
+  load::LoadOptions o;
+  o.target = gateway;
+  o.authority = c.authority;
+  o.method = c.method;
+  o.httpPath = c.httpPath;
+  o.metadata = c.metadata;
+  o.payload = c.payload;
+  o.stream = c.stream;
+  return o;
+}
+
+}  // namespace
+
 Status Traffic::start() {
   for (const CallClass& c : classes_) {
-    load::LoadOptions o;
-    o.target = gateway_;
-    o.authority = c.authority;
-    o.method = c.method;
-    o.httpPath = c.httpPath;
-    o.metadata = c.metadata;
-    o.payload = c.payload;
-    o.stream = c.stream;
+    load::LoadOptions o = optionsFor(gateway_, c);
     o.rps = c.rps;
     o.concurrency = c.concurrency;
     o.duration = std::chrono::hours(1);  // until stop()
@@ -117,14 +126,8 @@ std::vector<load::CallRecord> Traffic::calls(size_t index) const {
 }
 
 bool probe(const std::string& gateway, const CallClass& c) {
-  load::LoadOptions o;
-  o.target = gateway;
-  o.authority = c.authority;
-  o.method = c.method;
-  o.httpPath = c.httpPath;
-  o.metadata = c.metadata;
-  o.payload = c.stream ? streamRequest("probe", 1, 0) : c.payload;
-  o.stream = c.stream;
+  load::LoadOptions o = optionsFor(gateway, c);
+  if (c.stream) o.payload = streamRequest("probe", 1, 0);
   o.calls = 1;
   o.timeout = std::chrono::seconds(5);
   auto report = c.method.empty() ? load::runHttpLoad(o) : load::runGrpcLoad(o);

@@ -39,8 +39,8 @@ TEST_F(ClientCrud, CreateGetUpdatePatchDelete) {
   EXPECT_EQ((*updated)["data"]["mode"], "b");
   EXPECT_NE(stringAt(*updated, {"metadata", "resourceVersion"}), stringAt(*got, {"metadata", "resourceVersion"}));
 
-  auto patched = client_->patch(configMaps(), ns_.name(), "settings", kube::PatchType::kMerge,
-                                {{"data", {{"extra", "1"}}}});
+  auto patched =
+      client_->patch(configMaps(), ns_.name(), "settings", kube::PatchType::kMerge, {{"data", {{"extra", "1"}}}});
   ASSERT_TRUE(patched.ok()) << patched.status();
   EXPECT_EQ((*patched)["data"]["mode"], "b");
   EXPECT_EQ((*patched)["data"]["extra"], "1");

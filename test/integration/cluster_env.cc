@@ -1,18 +1,17 @@
 #include "integration/cluster_env.h"
 
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "kube/credentials.h"
 #include "kube/rest_client.h"
-
-#include <gtest/gtest.h>
-#include <sstream>
 
 namespace pennant::testbed {
 
@@ -78,9 +77,7 @@ StatusOr<int64_t> compactEtcd() {
   return std::stoll(revision);
 }
 
-StatusOr<kube::ClusterConfig> adminConfig() {
-  return kube::loadKubeconfig({.path = kubeconfigPath(), .context = ""});
-}
+StatusOr<kube::ClusterConfig> adminConfig() { return kube::loadKubeconfig({.path = kubeconfigPath(), .context = ""}); }
 
 kube::ClientPtr adminClient() {
   auto config = adminConfig();

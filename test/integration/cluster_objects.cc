@@ -54,12 +54,11 @@ StatusOr<std::string> shippedRoleToken(kube::Client& admin, const std::string& n
   PENNANT_RETURN_IF_ERROR(createSoon(admin, clusterRoles(), "", role).status());
   Json account = {{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "pennant"}}}};
   PENNANT_RETURN_IF_ERROR(createSoon(admin, serviceAccounts(), ns, account).status());
-  Json binding = {
-      {"apiVersion", "rbac.authorization.k8s.io/v1"},
-      {"kind", "ClusterRoleBinding"},
-      {"metadata", {{"name", roleName}}},
-      {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", roleName}}},
-      {"subjects", Json::array({{{"kind", "ServiceAccount"}, {"name", "pennant"}, {"namespace", ns}}})}};
+  Json binding = {{"apiVersion", "rbac.authorization.k8s.io/v1"},
+                  {"kind", "ClusterRoleBinding"},
+                  {"metadata", {{"name", roleName}}},
+                  {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", roleName}}},
+                  {"subjects", Json::array({{{"kind", "ServiceAccount"}, {"name", "pennant"}, {"namespace", ns}}})}};
   PENNANT_RETURN_IF_ERROR(createSoon(admin, clusterRoleBindings(), "", binding).status());
   return serviceAccountToken(ns, "pennant", 3600);
 }

@@ -18,7 +18,7 @@ const kube::Resource& replicaSets() {
   return r;
 }
 
-Json deployment(std::string_view name, int replicas) {
+Json replicatedDeployment(std::string_view name, int replicas) {
   Json labels = {{"app", name}};
   return {{"apiVersion", "apps/v1"},
           {"kind", "Deployment"},
@@ -43,7 +43,7 @@ TEST(DeploymentOnKwok, GetsReplicaSetAndReadyPodsAndScales) {
   ASSERT_TRUE(ns.ok());
   auto client = adminClient();
   ASSERT_NE(client, nullptr);
-  auto created = client->create(deployments(), ns.name(), deployment("web", 2));
+  auto created = client->create(deployments(), ns.name(), replicatedDeployment("web", 2));
   ASSERT_TRUE(created.ok()) << created.status();
 
   EXPECT_TRUE(eventually([&] { return readyReplicas(*client, ns.name(), "web") == 2; }, 60s))

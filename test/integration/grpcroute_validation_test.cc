@@ -11,9 +11,7 @@ namespace {
 
 using kube::resources::grpcRoutes;
 
-Json backend(std::string name, int weight) {
-  return {{"name", std::move(name)}, {"port", 9000}, {"weight", weight}};
-}
+Json backend(std::string name, int weight) { return {{"name", std::move(name)}, {"port", 9000}, {"weight", weight}}; }
 
 Json route(std::string_view name, Json rules) {
   return {{"apiVersion", "gateway.networking.k8s.io/v1"},
@@ -42,7 +40,8 @@ class GrpcRouteValidation : public ::testing::Test {
 
 TEST_F(GrpcRouteValidation, RejectsExactMethodMatchWithEmptyServiceLabel) {
   ASSERT_TRUE(ns_.ok());
-  auto created = client_->create(grpcRoutes(), ns_.name(), route("bad-service", Json::array({ruleForService("com..example")})));
+  auto created =
+      client_->create(grpcRoutes(), ns_.name(), route("bad-service", Json::array({ruleForService("com..example")})));
   ASSERT_FALSE(created.ok());
   EXPECT_TRUE(kube::isInvalid(created.status())) << created.status();
   EXPECT_EQ(kube::reasonOf(created.status()).value_or(""), "Invalid");

@@ -1,9 +1,8 @@
 // Leader election between two real processes (leader_elector_helper) on one Lease: exactly one
 // leads; after the leader is killed (SIGKILL, no release) the other takes over once the Lease
 // expires, i.e. within leaseDuration plus one retry period of the kill.
-#include <gtest/gtest.h>
-
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -36,8 +35,9 @@ class Candidate {
   Candidate(const std::string& ns, const std::string& identity, const std::filesystem::path& out)
       : identity_(identity), out_(out) {
     auto ms = [](auto d) { return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()); };
-    std::vector<std::string> args = {PENNANT_LEADER_HELPER, kubeconfigPath(), ns, "pennant-leader", identity,
-                                     ms(kLeaseDuration), ms(kRenewDeadline), ms(kRetryPeriod)};
+    std::vector<std::string> args = {PENNANT_LEADER_HELPER, kubeconfigPath(), ns,
+                                     "pennant-leader",      identity,         ms(kLeaseDuration),
+                                     ms(kRenewDeadline),    ms(kRetryPeriod)};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -100,7 +100,12 @@ TEST(LeaderElection, OneLeadsAndKillingItHandsOverWithinTheLease) {
   ASSERT_TRUE(a.started() && b.started());
 
   std::string first;
-  ASSERT_TRUE(eventually([&] { first = holder(*client, ns.name()); return !first.empty(); }, 20s))
+  ASSERT_TRUE(eventually(
+      [&] {
+        first = holder(*client, ns.name());
+        return !first.empty();
+      },
+      20s))
       << a.errors() << b.errors();
   Candidate& leader = first == a.identity() ? a : b;
   Candidate& follower = first == a.identity() ? b : a;
@@ -117,7 +122,8 @@ TEST(LeaderElection, OneLeadsAndKillingItHandsOverWithinTheLease) {
   ASSERT_TRUE(eventually([&] { return holder(*client, ns.name()) == follower.identity(); }, 3 * kLeaseDuration))
       << follower.errors();
   const auto handover = Clock::now() - killed;
-  EXPECT_TRUE(eventually([&] { return follower.output().find("leading " + follower.identity()) != std::string::npos; }, 5s));
+  EXPECT_TRUE(
+      eventually([&] { return follower.output().find("leading " + follower.identity()) != std::string::npos; }, 5s));
   // The follower may take the Lease once leaseDuration has passed since it last saw a renewal,
   // and it looks every retryPeriod (client-go jitters that by up to 1.2x).
   EXPECT_LE(handover, kLeaseDuration + 4 * kRetryPeriod)
@@ -125,7 +131,8 @@ TEST(LeaderElection, OneLeadsAndKillingItHandsOverWithinTheLease) {
   EXPECT_GE(handover, kLeaseDuration - 2 * kRetryPeriod)
       << "took over before the Lease could have expired: "
       << std::chrono::duration_cast<std::chrono::milliseconds>(handover).count() << " ms";
-  RecordProperty("handover_ms", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(handover).count()));
+  RecordProperty("handover_ms",
+                 std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(handover).count()));
   std::printf("handover after kill: %lld ms\n",
               static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(handover).count()));
 

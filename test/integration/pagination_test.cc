@@ -23,7 +23,8 @@ TEST(Pagination, ListsTwelveHundredConfigMapsInPages) {
   // Two writers: the API server is the bottleneck, and ctest runs another test beside this one.
   auto createRange = [&](int from, int to, int* failures) {
     for (int i = from; i < to; ++i) {
-      Json cm = {{"apiVersion", "v1"}, {"kind", "ConfigMap"},
+      Json cm = {{"apiVersion", "v1"},
+                 {"kind", "ConfigMap"},
                  {"metadata", {{"name", "cm-" + std::to_string(i)}, {"labels", {{"batch", "paging"}}}}},
                  {"data", {{"index", std::to_string(i)}}}};
       if (!client->create(configMaps(), ns.name(), cm).ok()) ++*failures;

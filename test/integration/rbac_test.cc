@@ -17,20 +17,33 @@ TEST(Rbac, ServiceAccountWithoutVerbIsRefusedAndTheClientSaysWhat) {
   ASSERT_TRUE(ns.ok());
   auto admin = adminClient();
   ASSERT_NE(admin, nullptr);
-  ASSERT_TRUE(admin->create(serviceAccounts(), ns.name(),
-                            {{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "reader"}}}}).ok());
-  ASSERT_TRUE(admin->create(roles(), ns.name(),
-                            {{"apiVersion", "rbac.authorization.k8s.io/v1"}, {"kind", "Role"},
-                             {"metadata", {{"name", "configmap-reader"}}},
-                             {"rules", Json::array({{{"apiGroups", {""}}, {"resources", {"configmaps"}},
-                                                     {"verbs", {"get", "list", "watch"}}}})}}).ok());
-  ASSERT_TRUE(admin->create(roleBindings(), ns.name(),
-                            {{"apiVersion", "rbac.authorization.k8s.io/v1"}, {"kind", "RoleBinding"},
-                             {"metadata", {{"name", "reader"}}},
-                             {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "Role"}, {"name", "configmap-reader"}}},
-                             {"subjects", Json::array({{{"kind", "ServiceAccount"}, {"name", "reader"}, {"namespace", ns.name()}}})}}).ok());
-  ASSERT_TRUE(admin->create(configMaps(), ns.name(),
-                            {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "existing"}}}}).ok());
+  ASSERT_TRUE(admin
+                  ->create(serviceAccounts(), ns.name(),
+                           {{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "reader"}}}})
+                  .ok());
+  ASSERT_TRUE(admin
+                  ->create(roles(), ns.name(),
+                           {{"apiVersion", "rbac.authorization.k8s.io/v1"},
+                            {"kind", "Role"},
+                            {"metadata", {{"name", "configmap-reader"}}},
+                            {"rules", Json::array({{{"apiGroups", {""}},
+                                                    {"resources", {"configmaps"}},
+                                                    {"verbs", {"get", "list", "watch"}}}})}})
+                  .ok());
+  ASSERT_TRUE(
+      admin
+          ->create(
+              roleBindings(), ns.name(),
+              {{"apiVersion", "rbac.authorization.k8s.io/v1"},
+               {"kind", "RoleBinding"},
+               {"metadata", {{"name", "reader"}}},
+               {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "Role"}, {"name", "configmap-reader"}}},
+               {"subjects", Json::array({{{"kind", "ServiceAccount"}, {"name", "reader"}, {"namespace", ns.name()}}})}})
+          .ok());
+  ASSERT_TRUE(admin
+                  ->create(configMaps(), ns.name(),
+                           {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "existing"}}}})
+                  .ok());
   auto token = serviceAccountToken(ns.name(), "reader", 600);
   ASSERT_TRUE(token.ok()) << token.status();
   ASSERT_FALSE(token->empty());

@@ -111,18 +111,22 @@ TEST_F(RouterIntegration, EveryRenderedShapeIsAcceptedAndStable) {
   const Shape shapes[] = {
       {"grpc canary", kGrpcBase, nullptr, 30, "Progressing"},
       {"grpc a/b", kGrpcBase,
-       "{interval: 1m, threshold: 2, iterations: 5, match: [{headers: {x-canary: {exact: insider}, user-agent: {prefix: "
+       "{interval: 1m, threshold: 2, iterations: 5, match: [{headers: {x-canary: {exact: insider}, user-agent: "
+       "{prefix: "
        "'grpc-go/1.'}}, grpcMethod: {service: com.example.UserService, method: Login}}, {headers: {x-beta: {suffix: "
        "'(on)'}}}]}",
        100, "Progressing"},
-      {"grpc b/g mirror", kGrpcBase, "{interval: 1m, threshold: 2, iterations: 5, mirror: true, mirrorWeight: 20}", 0, "Progressing"},
+      {"grpc b/g mirror", kGrpcBase, "{interval: 1m, threshold: 2, iterations: 5, mirror: true, mirrorWeight: 20}", 0,
+       "Progressing"},
       {"http flagger canary", kHttpBase, nullptr, 10, "Progressing"},
       {"http a/b", kHttpBase,
-       "{interval: 1m, threshold: 2, iterations: 5, match: [{headers: {x-canary: {regex: '^in.*'}}, queryParams: {beta: "
+       "{interval: 1m, threshold: 2, iterations: 5, match: [{headers: {x-canary: {regex: '^in.*'}}, queryParams: "
+       "{beta: "
        "{exact: 'on'}}}]}",
        100, "Progressing"},
       {"http session affinity", kHttpBase,
-       "{interval: 1m, threshold: 2, stepWeight: 10, sessionAffinity: {cookieName: c1, primaryCookieName: p1, maxAge: 60, sameSite: "
+       "{interval: 1m, threshold: 2, stepWeight: 10, sessionAffinity: {cookieName: c1, primaryCookieName: p1, maxAge: "
+       "60, sameSite: "
        "Lax, secure: true}}",
        20, "Progressing"},
   };

@@ -35,8 +35,7 @@ TEST(Testbed, GatewayApiStandardCrdsAreEstablished) {
   auto client = adminClient();
   ASSERT_NE(client, nullptr);
   for (std::string kind : {"httproutes", "grpcroutes", "gateways", "gatewayclasses", "referencegrants"}) {
-    auto crd = client->get(kube::resources::customResourceDefinitions(), "",
-                           kind + ".gateway.networking.k8s.io");
+    auto crd = client->get(kube::resources::customResourceDefinitions(), "", kind + ".gateway.networking.k8s.io");
     ASSERT_TRUE(crd.ok()) << crd.status();
     EXPECT_TRUE(conditionTrue(*crd, "Established")) << kind;
     EXPECT_EQ(stringAt(*crd, {"metadata", "annotations", "gateway.networking.k8s.io/bundle-version"}), "v1.6.3");

@@ -28,12 +28,14 @@ const kube::Resource& podTemplates() {
   return r;
 }
 
-Json configMap(std::string_view name, std::string_view value) {
+Json configMapWithValue(std::string_view name, std::string_view value) {
   return {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", name}}}, {"data", {{"v", value}}}};
 }
 
 Json podTemplate(std::string_view name) {
-  return {{"apiVersion", "v1"}, {"kind", "PodTemplate"}, {"metadata", {{"name", name}}},
+  return {{"apiVersion", "v1"},
+          {"kind", "PodTemplate"},
+          {"metadata", {{"name", name}}},
           {"template", {{"spec", {{"containers", Json::array({{{"name", "c"}, {"image", "example.com/c:1"}}})}}}}}};
 }
 
@@ -43,26 +45,27 @@ TEST(Watch, ResumesFromLastResourceVersionAfterDisconnect) {
   ScopedNamespace ns("watch-resume");
   ASSERT_TRUE(ns.ok());
   auto client = adminClient();
-  ASSERT_TRUE(client->create(configMaps(), ns.name(), configMap("a", "1")).ok());
+  ASSERT_TRUE(client->create(configMaps(), ns.name(), configMapWithValue("a", "1")).ok());
   auto listed = client->list(configMaps(), ns.name(), {});
   ASSERT_TRUE(listed.ok()) << listed.status();
-  ASSERT_TRUE(client->create(configMaps(), ns.name(), configMap("b", "1")).ok());
+  ASSERT_TRUE(client->create(configMaps(), ns.name(), configMapWithValue("b", "1")).ok());
 
   // First stream: take one event, then hang up.
   std::string lastRv;
-  Status first = client->watch(configMaps(), ns.name(), {.resourceVersion = listed->resourceVersion, .timeoutSeconds = 10},
-                               [&](const WatchEvent& e) {
-                                 if (e.type == WatchEvent::Type::kBookmark) return true;
-                                 EXPECT_EQ(e.type, WatchEvent::Type::kAdded);
-                                 EXPECT_EQ(nameOf(e.object), "b");
-                                 lastRv = stringAt(e.object, {"metadata", "resourceVersion"});
-                                 return false;
-                               });
+  Status first =
+      client->watch(configMaps(), ns.name(), {.resourceVersion = listed->resourceVersion, .timeoutSeconds = 10},
+                    [&](const WatchEvent& e) {
+                      if (e.type == WatchEvent::Type::kBookmark) return true;
+                      EXPECT_EQ(e.type, WatchEvent::Type::kAdded);
+                      EXPECT_EQ(nameOf(e.object), "b");
+                      lastRv = stringAt(e.object, {"metadata", "resourceVersion"});
+                      return false;
+                    });
   ASSERT_TRUE(first.ok()) << first;
   ASSERT_FALSE(lastRv.empty());
 
   // While nobody watches.
-  ASSERT_TRUE(client->create(configMaps(), ns.name(), configMap("c", "1")).ok());
+  ASSERT_TRUE(client->create(configMaps(), ns.name(), configMapWithValue("c", "1")).ok());
   ASSERT_TRUE(client->patch(configMaps(), ns.name(), "b", kube::PatchType::kMerge, {{"data", {{"v", "2"}}}}).ok());
   ASSERT_TRUE(client->remove(configMaps(), ns.name(), "a").ok());
 
@@ -93,11 +96,12 @@ TEST(Watch, CompactedResourceVersionIsGone) {
   ASSERT_GT(*revision, std::stoll(listed->resourceVersion));
 
   int delivered = 0;
-  Status watched = client->watch(podTemplates(), ns.name(), {.resourceVersion = listed->resourceVersion, .timeoutSeconds = 10},
-                                 [&](const WatchEvent& e) {
-                                   if (e.type != WatchEvent::Type::kError) ++delivered;
-                                   return true;
-                                 });
+  Status watched =
+      client->watch(podTemplates(), ns.name(), {.resourceVersion = listed->resourceVersion, .timeoutSeconds = 10},
+                    [&](const WatchEvent& e) {
+                      if (e.type != WatchEvent::Type::kError) ++delivered;
+                      return true;
+                    });
   EXPECT_TRUE(kube::isGone(watched)) << watched;
   EXPECT_EQ(delivered, 0);
 
@@ -163,7 +167,10 @@ TEST(Watch, ReflectorListsAgainAfterCompaction) {
   struct StopOnExit {
     kube::Reflector& r;
     std::thread& t;
-    ~StopOnExit() { r.stop(); t.join(); }
+    ~StopOnExit() {
+      r.stop();
+      t.join();
+    }
   } stopOnExit{reflector, runner};
 
   ASSERT_TRUE(eventually([&] { return store.has("t1"); }, 20s))
@@ -176,8 +183,8 @@ TEST(Watch, ReflectorListsAgainAfterCompaction) {
   // Move etcd past the Reflector's resourceVersion with writes it does not watch, then compact.
   // The Reflector's next re-watch (its stream ends every second) starts below the compacted
   // revision: 410, so it must list again.
-  ASSERT_TRUE(client->create(configMaps(), ns.name(), configMap("bump-1", "1")).ok());
-  ASSERT_TRUE(client->create(configMaps(), ns.name(), configMap("bump-2", "1")).ok());
+  ASSERT_TRUE(client->create(configMaps(), ns.name(), configMapWithValue("bump-1", "1")).ok());
+  ASSERT_TRUE(client->create(configMaps(), ns.name(), configMapWithValue("bump-2", "1")).ok());
   auto revision = compactEtcd();
   ASSERT_TRUE(revision.ok()) << revision.status();
   EXPECT_TRUE(eventually([&] { return reflector.listCount() > listsBefore; }, 20s))

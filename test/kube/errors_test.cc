@@ -6,8 +6,8 @@ namespace pennant::kube {
 namespace {
 
 std::string kubeStatus(int code, const std::string& reason, const std::string& message, Json details = nullptr) {
-  Json s = {{"kind", "Status"}, {"apiVersion", "v1"}, {"status", "Failure"},
-            {"message", message}, {"reason", reason},  {"code", code}};
+  Json s = {{"kind", "Status"},   {"apiVersion", "v1"}, {"status", "Failure"},
+            {"message", message}, {"reason", reason},   {"code", code}};
   if (!details.is_null()) s["details"] = details;
   return s.dump();
 }
@@ -60,9 +60,10 @@ TEST(ErrorsTest, ForbiddenNamesVerbAndResource) {
 }
 
 TEST(ErrorsTest, InvalidListsEveryFieldCause) {
-  Json details = {{"causes",
-                   {{{"reason", "FieldValueRequired"}, {"message", "Required value"}, {"field", "spec.targetRef"}},
-                    {{"reason", "FieldValueInvalid"}, {"message", "must be > 0"}, {"field", "spec.analysis.interval"}}}}};
+  Json details = {
+      {"causes",
+       {{{"reason", "FieldValueRequired"}, {"message", "Required value"}, {"field", "spec.targetRef"}},
+        {{"reason", "FieldValueInvalid"}, {"message", "must be > 0"}, {"field", "spec.analysis.interval"}}}}};
   Status s = statusFromResponse(422, kubeStatus(422, "Invalid", "Canary \"x\" is invalid", details), "create",
                                 "canaries.flagger.app test/x");
   EXPECT_TRUE(isInvalid(s));

@@ -13,9 +13,10 @@ using fakes::FakeClock;
 using fakes::FakeKubeClient;
 using namespace std::chrono_literals;
 
-const Json kCanary = {{"apiVersion", "flagger.app/v1beta1"},
-                      {"kind", "Canary"},
-                      {"metadata", {{"name", "podinfo"}, {"namespace", "test"}, {"uid", "uid-1"}, {"resourceVersion", "7"}}}};
+const Json kCanary = {
+    {"apiVersion", "flagger.app/v1beta1"},
+    {"kind", "Canary"},
+    {"metadata", {{"name", "podinfo"}, {"namespace", "test"}, {"uid", "uid-1"}, {"resourceVersion", "7"}}}};
 
 class EventRecorderTest : public ::testing::Test {
  protected:
@@ -47,8 +48,12 @@ TEST_F(EventRecorderTest, WritesAnEventsV1EventAboutTheObject) {
   EXPECT_EQ(e["reportingController"], "pennant.dev/pennant");
   EXPECT_EQ(e["reportingInstance"], "pennant-0");
   EXPECT_EQ(e["eventTime"], "2026-01-01T00:00:00.000000Z");
-  EXPECT_EQ(e["regarding"], Json({{"apiVersion", "flagger.app/v1beta1"}, {"kind", "Canary"}, {"name", "podinfo"},
-                                  {"namespace", "test"}, {"uid", "uid-1"}, {"resourceVersion", "7"}}));
+  EXPECT_EQ(e["regarding"], Json({{"apiVersion", "flagger.app/v1beta1"},
+                                  {"kind", "Canary"},
+                                  {"name", "podinfo"},
+                                  {"namespace", "test"},
+                                  {"uid", "uid-1"},
+                                  {"resourceVersion", "7"}}));
   EXPECT_FALSE(e.contains("series"));
 }
 

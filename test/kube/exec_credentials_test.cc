@@ -11,6 +11,7 @@
 
 #include "common/json.h"
 #include "fakes/fake_clock.h"
+#include "fakes/temp_dir.h"
 #include "kube/config.h"
 
 namespace pennant::kube {
@@ -19,25 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "pennant-exec-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string write(const std::string& name, const std::string& text, bool executable = false) const {
-    std::string p = path_ + "/" + name;
-    std::ofstream(p, std::ios::binary) << text;
-    if (executable) ::chmod(p.c_str(), 0755);
-    return p;
-  }
-  std::string read(const std::string& name) const { return readFile(path_ + "/" + name).value_or(""); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using pennant::testing::TempDir;  // fakes/temp_dir.h
 
 // The plugin: counts its runs in ./count, records its exec info, args and $PLUGIN_ENV, and prints
 // an ExecCredential with token "tok-<run>" plus the status fields in $EXTRA. $FAIL makes it fail.
@@ -64,7 +47,7 @@ ExecConfig pluginConfig(const TempDir& dir, std::vector<std::pair<std::string, s
 int runs(const TempDir& dir) { return std::atoi(dir.read("count").c_str()); }
 
 TEST(ExecCredentialsTest, CachesUntilExpiryThenRunsAgain) {
-  TempDir dir;
+  TempDir dir{"pennant-exec"};
   auto clock = std::make_shared<fakes::FakeClock>();  // 2026-01-01T00:00:00Z
   auto creds =
       makeExecCredentials(pluginConfig(dir, {{"EXTRA", R"(,"expirationTimestamp":"2026-01-01T00:10:00Z")"}}), clock);
@@ -79,7 +62,7 @@ TEST(ExecCredentialsTest, CachesUntilExpiryThenRunsAgain) {
 }
 
 TEST(ExecCredentialsTest, WithoutExpiryCachesUntilInvalidate) {
-  TempDir dir;
+  TempDir dir{"pennant-exec"};
   auto clock = std::make_shared<fakes::FakeClock>();
   auto creds = makeExecCredentials(pluginConfig(dir), clock);
   EXPECT_EQ(*creds->authorization(), "Bearer tok-1");
@@ -92,7 +75,7 @@ TEST(ExecCredentialsTest, WithoutExpiryCachesUntilInvalidate) {
 }
 
 TEST(ExecCredentialsTest, PassesArgsEnvAndExecInfo) {
-  TempDir dir;
+  TempDir dir{"pennant-exec"};
   ExecConfig config = pluginConfig(dir, {{"PLUGIN_ENV", "hello"}});
   config.args = {"get-token", "--cluster", "prod"};
   config.cluster = Json{{"server", "https://10.0.0.1:6443"}};
@@ -109,7 +92,7 @@ TEST(ExecCredentialsTest, PassesArgsEnvAndExecInfo) {
 }
 
 TEST(ExecCredentialsTest, ClientCertificateFromPlugin) {
-  TempDir dir;
+  TempDir dir{"pennant-exec"};
   auto creds =
       makeExecCredentials(pluginConfig(dir, {{"EXTRA", R"(,"clientCertificateData":"CERT","clientKeyData":"KEY")"}}));
   auto cert = creds->clientCertificate();
@@ -122,7 +105,7 @@ TEST(ExecCredentialsTest, ClientCertificateFromPlugin) {
 }
 
 TEST(ExecCredentialsTest, FailureIsUnauthenticatedWithStderrAndNotCached) {
-  TempDir dir;
+  TempDir dir{"pennant-exec"};
   auto creds = makeExecCredentials(pluginConfig(dir, {{"FAIL", "no session"}}));
   auto auth = creds->authorization();
   ASSERT_FALSE(auth.ok());
@@ -134,7 +117,7 @@ TEST(ExecCredentialsTest, FailureIsUnauthenticatedWithStderrAndNotCached) {
 }
 
 TEST(ExecCredentialsTest, WrongApiVersionFromPluginIsAnError) {
-  TempDir dir;
+  TempDir dir{"pennant-exec"};
   auto creds = makeExecCredentials(pluginConfig(dir, {{"API", "client.authentication.k8s.io/v1beta1"}}));
   auto auth = creds->authorization();
   EXPECT_EQ(auth.status().code(), StatusCode::kUnauthenticated);
@@ -153,7 +136,7 @@ TEST(ExecCredentialsTest, MissingCommandShowsInstallHint) {
 }
 
 TEST(ExecCredentialsTest, InteractiveAlwaysIsRefused) {
-  TempDir dir;
+  TempDir dir{"pennant-exec"};
   ExecConfig config = pluginConfig(dir);
   config.interactiveMode = "Always";
   auto auth = makeExecCredentials(config)->authorization();
@@ -163,7 +146,7 @@ TEST(ExecCredentialsTest, InteractiveAlwaysIsRefused) {
 }
 
 TEST(ExecCredentialsTest, ThroughKubeconfigWithRelativeCommand) {
-  TempDir dir;
+  TempDir dir{"pennant-exec"};
   dir.write("plugin.sh", kPlugin, true);
   std::string file = dir.write("config", R"(current-context: m
 contexts:

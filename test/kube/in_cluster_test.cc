@@ -11,6 +11,7 @@
 
 #include "common/json.h"
 #include "fakes/fake_clock.h"
+#include "fakes/temp_dir.h"
 #include "kube/config.h"
 #include "kube/credentials.h"
 
@@ -20,30 +21,14 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "pennant-sa-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::string p = path_ + "/" + name;
-    std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
-    return p;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using pennant::testing::TempDir;  // fakes/temp_dir.h
 
 InClusterOptions options(const TempDir& dir, std::shared_ptr<const Clock> clock = nullptr) {
   return {.serviceAccountDir = dir.path(), .host = "10.96.0.1", .port = "443", .clock = std::move(clock)};
 }
 
 TEST(InClusterTest, ReadsServiceAccount) {
-  TempDir dir;
+  TempDir dir{"pennant-sa"};
   dir.write("token", "sa-token\n");
   dir.write("ca.crt", "-----BEGIN CERTIFICATE-----\n");
   dir.write("namespace", "pennant-system\n");
@@ -58,7 +43,7 @@ TEST(InClusterTest, ReadsServiceAccount) {
 }
 
 TEST(InClusterTest, DefaultsWithoutNamespaceAndCaFiles) {
-  TempDir dir;
+  TempDir dir{"pennant-sa"};
   dir.write("token", "t");
   auto config = loadInCluster(options(dir));
   ASSERT_TRUE(config.ok()) << config.status();
@@ -68,7 +53,7 @@ TEST(InClusterTest, DefaultsWithoutNamespaceAndCaFiles) {
 }
 
 TEST(InClusterTest, HostAndPortFromEnvironment) {
-  TempDir dir;
+  TempDir dir{"pennant-sa"};
   dir.write("token", "t");
   ::setenv("KUBERNETES_SERVICE_HOST", "fd00:10:96::1", 1);
   ::setenv("KUBERNETES_SERVICE_PORT", "6443", 1);
@@ -87,7 +72,7 @@ TEST(InClusterTest, ServerUrl) {
 }
 
 TEST(InClusterTest, OutsideAPodIsFailedPrecondition) {
-  TempDir dir;
+  TempDir dir{"pennant-sa"};
   dir.write("token", "t");
   ::unsetenv("KUBERNETES_SERVICE_HOST");
   auto config = loadInCluster({.serviceAccountDir = dir.path(), .port = "443"});
@@ -96,7 +81,7 @@ TEST(InClusterTest, OutsideAPodIsFailedPrecondition) {
 }
 
 TEST(InClusterTest, MissingOrEmptyTokenIsAnError) {
-  TempDir dir;
+  TempDir dir{"pennant-sa"};
   auto missing = loadInCluster(options(dir));
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_THAT(std::string(missing.status().message()), HasSubstr(dir.path() + "/token"));
@@ -107,7 +92,7 @@ TEST(InClusterTest, MissingOrEmptyTokenIsAnError) {
 }
 
 TEST(InClusterTest, TokenRewrittenInPlaceIsReadAtOnce) {
-  TempDir dir;
+  TempDir dir{"pennant-sa"};
   dir.write("token", "first");
   auto config = loadInCluster(options(dir));
   ASSERT_TRUE(config.ok()) << config.status();
@@ -119,7 +104,7 @@ TEST(InClusterTest, TokenRewrittenInPlaceIsReadAtOnce) {
 // The kubelet publishes projected tokens through symlinks: token -> ..data/token, and ..data is
 // swapped atomically to a new directory.
 TEST(InClusterTest, TokenRotatedBySymlinkSwapIsReadAtOnce) {
-  TempDir dir;
+  TempDir dir{"pennant-sa"};
   fs::create_directory(dir.path() + "/v1");
   fs::create_directory(dir.path() + "/v2");
   dir.write("v1/token", "token-v1");
@@ -135,7 +120,7 @@ TEST(InClusterTest, TokenRotatedBySymlinkSwapIsReadAtOnce) {
 }
 
 TEST(TokenFileCredentialsTest, UnchangedLookingFileIsReReadAfterMaxAge) {
-  TempDir dir;
+  TempDir dir{"pennant-sa"};
   auto clock = std::make_shared<fakes::FakeClock>();
   std::string path = dir.write("token", "aaaa");
   struct stat before {};
@@ -152,7 +137,7 @@ TEST(TokenFileCredentialsTest, UnchangedLookingFileIsReReadAfterMaxAge) {
 }
 
 TEST(TokenFileCredentialsTest, InvalidateForcesReRead) {
-  TempDir dir;
+  TempDir dir{"pennant-sa"};
   auto clock = std::make_shared<fakes::FakeClock>();
   std::string path = dir.write("token", "aaaa");
   struct stat before {};
@@ -168,7 +153,7 @@ TEST(TokenFileCredentialsTest, InvalidateForcesReRead) {
 }
 
 TEST(TokenFileCredentialsTest, KeepsLastGoodTokenWhenFileDisappears) {
-  TempDir dir;
+  TempDir dir{"pennant-sa"};
   std::string path = dir.write("token", "good");
   auto creds = makeTokenFileCredentials({.path = path});
   ASSERT_TRUE(creds.ok()) << creds.status();

@@ -8,20 +8,26 @@
 #include <type_traits>
 
 #include "fakes/fake_kube_client.h"
+#include "kube/kube_test_objects.h"
 
 namespace pennant::kube {
 namespace {
 
+using namespace kube::test_objects;  // NOLINT: kube_test_objects.h
+
 using fakes::FakeKubeClient;
 using namespace std::chrono_literals;
 
-const Resource kConfigMaps{"", "v1", "configmaps", true};
 const Resource kNamespaces{"", "v1", "namespaces", false};
 
 Json configMap(const std::string& ns, const std::string& name, Json labels = Json::object()) {
   return {{"apiVersion", "v1"},
           {"kind", "ConfigMap"},
-          {"metadata", {{"name", name}, {"namespace", ns}, {"labels", labels}, {"managedFields", Json::array({{{"manager", "kubectl"}}})}}},
+          {"metadata",
+           {{"name", name},
+            {"namespace", ns},
+            {"labels", labels},
+            {"managedFields", Json::array({{{"manager", "kubectl"}}})}}},
           {"data", {{"k", "v"}}}};
 }
 

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "fakes/temp_dir.h"
 #include "kube/config.h"
 
 namespace pennant::kube {
@@ -22,23 +23,7 @@ const std::string kCertPem = "-----BEGIN CERTIFICATE-----\nMIIBcert\n-----END CE
 const std::string kKeyPem = "-----BEGIN EC PRIVATE KEY-----\nMHckey\n-----END EC PRIVATE KEY-----\n";
 const std::string kCaPem = "-----BEGIN CERTIFICATE-----\nMIIBca\n-----END CERTIFICATE-----\n";
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "pennant-kubeconfig-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::string p = path_ + "/" + name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using pennant::testing::TempDir;  // fakes/temp_dir.h
 
 // Sets an environment variable for one test and restores it afterwards.
 class ScopedEnv {
@@ -104,7 +89,7 @@ class KubeconfigValidTest : public ::testing::TestWithParam<ValidCase> {};
 
 TEST_P(KubeconfigValidTest, Loads) {
   const ValidCase& c = GetParam();
-  TempDir dir;
+  TempDir dir{"pennant-kubeconfig"};
   dir.write("token.txt", "file-token\n");
   dir.write("client.crt", kCertPem);
   dir.write("client.key", kKeyPem);
@@ -187,7 +172,7 @@ class KubeconfigErrorTest : public ::testing::TestWithParam<ErrorCase> {};
 
 TEST_P(KubeconfigErrorTest, NamesFileAndField) {
   const ErrorCase& c = GetParam();
-  TempDir dir;
+  TempDir dir{"pennant-kubeconfig"};
   std::string file = dir.write("kc", absl::StrReplaceAll(c.text, {{"$DIR", dir.path()}}));
   auto config = loadKubeconfig({.path = file, .context = c.context});
   ASSERT_FALSE(config.ok());
@@ -257,7 +242,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return info.param.name; });
 
 TEST(KubeconfigPathTest, FirstExistingEntryOfKubeconfigVariable) {
-  TempDir dir;
+  TempDir dir{"pennant-kubeconfig"};
   std::string second = dir.write("second", "x");
   std::string third = dir.write("third", "x");
   ScopedEnv env("KUBECONFIG", (dir.path() + "/missing:" + second + ":" + third).c_str());
@@ -279,7 +264,7 @@ TEST(KubeconfigPathTest, FallsBackToHomeKubeConfig) {
 }
 
 TEST(LoadKubeconfigTest, UsesKubeconfigVariable) {
-  TempDir dir;
+  TempDir dir{"pennant-kubeconfig"};
   std::string file = dir.write("config", kubeconfig(kServer, "    token: from-env"));
   ScopedEnv env("KUBECONFIG", file.c_str());
   auto config = loadKubeconfig();
@@ -294,7 +279,7 @@ TEST(LoadKubeconfigTest, MissingFileIsNotFound) {
 }
 
 TEST(LoadDefaultTest, ExplicitKubeconfigWinsInsideAPod) {
-  TempDir dir;
+  TempDir dir{"pennant-kubeconfig"};
   std::string file = dir.write("config", kubeconfig(kServer, "    token: t"));
   ScopedEnv host("KUBERNETES_SERVICE_HOST", "10.0.0.1");
   ScopedEnv port("KUBERNETES_SERVICE_PORT", "443");
@@ -316,7 +301,7 @@ TEST(LoadDefaultTest, InsideAPodWithoutKubeconfigUsesServiceAccount) {
 }
 
 TEST(LoadDefaultTest, OutsideAPodUsesKubeconfig) {
-  TempDir dir;
+  TempDir dir{"pennant-kubeconfig"};
   std::string file = dir.write("config", kubeconfig(kServer, "    token: t"));
   ScopedEnv kc("KUBECONFIG", file.c_str());
   ScopedEnv host("KUBERNETES_SERVICE_HOST", nullptr);
@@ -326,7 +311,7 @@ TEST(LoadDefaultTest, OutsideAPodUsesKubeconfig) {
 }
 
 TEST(LoadDefaultTest, NothingFoundSaysWhereItLooked) {
-  TempDir home;
+  TempDir home{"pennant-kubeconfig"};
   ScopedEnv kc("KUBECONFIG", nullptr);
   ScopedEnv host("KUBERNETES_SERVICE_HOST", nullptr);
   ScopedEnv homeEnv("HOME", home.path().c_str());

@@ -2,20 +2,24 @@
 
 #include "kube/client.h"
 #include "kube/errors.h"
+#include "kube/kube_test_objects.h"
 #include "kube/rest_test_support.h"
 
 namespace pennant::kube {
 namespace {
 
+using namespace kube::test_objects;  // NOLINT: kube_test_objects.h
+
 using testing::TestRequest;
 using testing::TestResponse;
-
-const std::string kPods = "/api/v1/namespaces/default/pods";
 
 Json page(std::vector<std::string> names, const std::string& rv, const std::string& next) {
   Json items = Json::array();
   for (const auto& n : names) items.push_back({{"metadata", {{"name", n}}}});
-  return {{"kind", "PodList"}, {"apiVersion", "v1"}, {"metadata", {{"resourceVersion", rv}, {"continue", next}}}, {"items", items}};
+  return {{"kind", "PodList"},
+          {"apiVersion", "v1"},
+          {"metadata", {{"resourceVersion", rv}, {"continue", next}}},
+          {"items", items}};
 }
 
 class ListAllTest : public ::testing::Test, public RestFixture {
@@ -24,7 +28,7 @@ class ListAllTest : public ::testing::Test, public RestFixture {
 };
 
 TEST_F(ListAllTest, FollowsContinueTokensToTheLastPage) {
-  server.on("GET", kPods, [](const TestRequest& req) {
+  server.on("GET", kPodsPath, [](const TestRequest& req) {
     if (req.param("continue").empty()) return TestResponse::json(200, page({"a", "b"}, "10", "p2"));
     if (req.param("continue") == "p2") return TestResponse::json(200, page({"c", "d"}, "10", "p3"));
     return TestResponse::json(200, page({"e"}, "10", ""));
@@ -48,7 +52,7 @@ TEST_F(ListAllTest, FollowsContinueTokensToTheLastPage) {
 }
 
 TEST_F(ListAllTest, ExpiredContinueTokenRestartsWithOneFullList) {
-  server.on("GET", kPods, [](const TestRequest& req) {
+  server.on("GET", kPodsPath, [](const TestRequest& req) {
     if (req.param("continue") == "p2") return TestResponse::kubeStatus(410, "Expired", "continue token expired");
     if (req.hasParam("limit")) return TestResponse::json(200, page({"a"}, "10", "p2"));
     return TestResponse::json(200, page({"a", "b", "c"}, "20", ""));
@@ -62,9 +66,9 @@ TEST_F(ListAllTest, ExpiredContinueTokenRestartsWithOneFullList) {
 }
 
 TEST_F(ListAllTest, ErrorsPropagateAndRepeatedTokensStop) {
-  server.enqueue("GET", kPods, TestResponse::kubeStatus(403, "Forbidden", "no list"));
+  server.enqueue("GET", kPodsPath, TestResponse::kubeStatus(403, "Forbidden", "no list"));
   EXPECT_TRUE(isForbidden(listAll(*client_, resources::pods(), "default", {}).status()));
-  server.on("GET", kPods, [](const TestRequest&) { return TestResponse::json(200, page({"a"}, "1", "same")); });
+  server.on("GET", kPodsPath, [](const TestRequest&) { return TestResponse::json(200, page({"a"}, "1", "same")); });
   ListOptions opts;
   opts.continueToken = "same";
   EXPECT_EQ(listAll(*client_, resources::pods(), "default", opts).status().code(), StatusCode::kInternal);

@@ -20,7 +20,8 @@ TEST(ObjectDecoderTest, ListItemsGetApiVersionAndKind) {
 }
 
 TEST(ObjectDecoderTest, EmptyListsMayOmitItems) {
-  auto list = decodeList(R"({"kind":"PodList","metadata":{"resourceVersion":"7"},"items":null})", resources::pods(), "x");
+  auto list =
+      decodeList(R"({"kind":"PodList","metadata":{"resourceVersion":"7"},"items":null})", resources::pods(), "x");
   ASSERT_TRUE(list.ok());
   EXPECT_TRUE(list->items.empty());
   EXPECT_EQ(list->resourceVersion, "7");

@@ -7,14 +7,15 @@
 #include <thread>
 
 #include "fakes/fake_kube_client.h"
+#include "kube/kube_test_objects.h"
 
 namespace pennant::kube {
 namespace {
 
+using namespace kube::test_objects;  // NOLINT: kube_test_objects.h
+
 using fakes::FakeKubeClient;
 using namespace std::chrono_literals;
-
-const Resource kConfigMaps{"", "v1", "configmaps", true};
 
 Json configMap(const std::string& name) {
   return {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", name}, {"namespace", "ns"}}}};

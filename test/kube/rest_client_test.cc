@@ -15,7 +15,9 @@ using testing::TestResponse;
 const std::string kPodPath = "/api/v1/namespaces/default/pods/web";
 const std::string kDeployPath = "/apis/apps/v1/namespaces/prod/deployments/web";
 
-Json pod() { return {{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", {{"name", "web"}, {"namespace", "default"}}}}; }
+Json webPod() {
+  return {{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", {{"name", "web"}, {"namespace", "default"}}}};
+}
 
 class RestClientTest : public ::testing::Test, public RestFixture {
  protected:
@@ -23,7 +25,7 @@ class RestClientTest : public ::testing::Test, public RestFixture {
 };
 
 TEST_F(RestClientTest, GetSendsAuthAndAcceptAndReturnsTheObject) {
-  server.on("GET", kPodPath, [](const TestRequest&) { return TestResponse::json(200, pod()); });
+  server.on("GET", kPodPath, [](const TestRequest&) { return TestResponse::json(200, webPod()); });
   auto got = client_->get(resources::pods(), "default", "web");
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(stringAt(*got, {"metadata", "name"}), "web");
@@ -35,9 +37,8 @@ TEST_F(RestClientTest, GetSendsAuthAndAcceptAndReturnsTheObject) {
 }
 
 TEST_F(RestClientTest, NotFoundKeepsTheServerMessageAndIsNotRetried) {
-  server.on("GET", kPodPath, [](const TestRequest&) {
-    return TestResponse::kubeStatus(404, "NotFound", R"(pods "web" not found)");
-  });
+  server.on("GET", kPodPath,
+            [](const TestRequest&) { return TestResponse::kubeStatus(404, "NotFound", R"(pods "web" not found)"); });
   auto got = client_->get(resources::pods(), "default", "web");
   EXPECT_TRUE(isNotFound(got.status()));
   EXPECT_EQ(got.status().message(), R"(get pods default/web: pods "web" not found)");
@@ -48,7 +49,8 @@ TEST_F(RestClientTest, NotFoundKeepsTheServerMessageAndIsNotRetried) {
 TEST_F(RestClientTest, EmptyNamesAreRejectedBeforeAnyRequest) {
   EXPECT_EQ(client_->get(resources::pods(), "default", "").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(client_->remove(resources::pods(), "default", "", {}).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(client_->update(resources::pods(), "default", Json::object()).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(client_->update(resources::pods(), "default", Json::object()).status().code(),
+            StatusCode::kInvalidArgument);
   EXPECT_EQ(server.requestCount(), 0u);
 }
 
@@ -80,8 +82,12 @@ TEST_F(RestClientTest, ListEncodesSelectorsAndPagingAndFillsKinds) {
 }
 
 TEST_F(RestClientTest, ListAcrossAllNamespacesAndClusterScoped) {
-  server.on("GET", "/api/v1/pods", [](const TestRequest&) { return TestResponse::json(200, {{"items", Json::array()}}); });
-  server.on("GET", "/api/v1/namespaces", [](const TestRequest&) { return TestResponse::json(200, {{"items", Json::array()}}); });
+  server.on("GET", "/api/v1/pods", [](const TestRequest&) {
+    return TestResponse::json(200, {{"items", Json::array()}});
+  });
+  server.on("GET", "/api/v1/namespaces", [](const TestRequest&) {
+    return TestResponse::json(200, {{"items", Json::array()}});
+  });
   EXPECT_TRUE(client_->list(resources::pods(), "", {}).ok());
   EXPECT_TRUE(client_->list(resources::namespaces(), "ignored", {}).ok());
 }
@@ -92,7 +98,7 @@ TEST_F(RestClientTest, CreatePostsToTheObjectsNamespace) {
     body["metadata"]["uid"] = "u1";
     return TestResponse::json(201, body);
   });
-  auto created = client_->create(resources::pods(), "", pod());
+  auto created = client_->create(resources::pods(), "", webPod());
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_EQ(stringAt(*created, {"metadata", "uid"}), "u1");
   EXPECT_EQ(server.requests().at(0).header("content-type"), "application/json");
@@ -102,7 +108,7 @@ TEST_F(RestClientTest, CreateConflictIsAlreadyExistsAndNotRetried) {
   server.on("POST", "/api/v1/namespaces/default/pods", [](const TestRequest&) {
     return TestResponse::kubeStatus(409, "AlreadyExists", R"(pods "web" already exists)");
   });
-  auto created = client_->create(resources::pods(), "default", pod());
+  auto created = client_->create(resources::pods(), "default", webPod());
   EXPECT_TRUE(isAlreadyExists(created.status())) << created.status();
   EXPECT_EQ(server.requestCount(), 1u);
 }
@@ -120,7 +126,8 @@ TEST_F(RestClientTest, UpdateConflictIsAbortedAndNotRetried) {
 }
 
 TEST_F(RestClientTest, InvalidCarriesFieldCausesAndIsNotRetried) {
-  Json details = {{"causes", {{{"field", "spec.replicas"}, {"reason", "FieldValueInvalid"}, {"message", "must be >= 0"}}}}};
+  Json details = {
+      {"causes", {{{"field", "spec.replicas"}, {"reason", "FieldValueInvalid"}, {"message", "must be >= 0"}}}}};
   server.on("PUT", kDeployPath + "/status", [&](const TestRequest&) {
     return TestResponse::kubeStatus(422, "Invalid", "Deployment.apps \"web\" is invalid", details);
   });
@@ -133,9 +140,8 @@ TEST_F(RestClientTest, InvalidCarriesFieldCausesAndIsNotRetried) {
 }
 
 TEST_F(RestClientTest, ForbiddenNamesVerbAndResource) {
-  server.on("DELETE", kDeployPath, [](const TestRequest&) {
-    return TestResponse::kubeStatus(403, "Forbidden", "cannot delete");
-  });
+  server.on("DELETE", kDeployPath,
+            [](const TestRequest&) { return TestResponse::kubeStatus(403, "Forbidden", "cannot delete"); });
   Status s = client_->remove(resources::deployments(), "prod", "web", {});
   EXPECT_TRUE(isForbidden(s));
   EXPECT_NE(s.message().find("delete deployments.apps prod/web"), std::string::npos);
@@ -159,7 +165,8 @@ TEST_F(RestClientTest, PatchUsesTheContentTypeOfEachPatchKind) {
   server.on("PATCH", kDeployPath + "*", [](const TestRequest& req) {
     return TestResponse::json(200, {{"path", req.path}, {"ct", req.header("content-type").value_or("")}});
   });
-  auto merge = client_->patch(resources::deployments(), "prod", "web", PatchType::kMerge, {{"spec", {{"replicas", 2}}}}, "");
+  auto merge =
+      client_->patch(resources::deployments(), "prod", "web", PatchType::kMerge, {{"spec", {{"replicas", 2}}}}, "");
   auto json = client_->patch(resources::deployments(), "prod", "web", PatchType::kJson,
                              Json::array({{{"op", "replace"}, {"path", "/spec/replicas"}, {"value", 3}}}), "scale");
   auto smp = client_->patch(resources::deployments(), "prod", "web", PatchType::kStrategicMerge, Json::object(), "");
@@ -171,8 +178,9 @@ TEST_F(RestClientTest, PatchUsesTheContentTypeOfEachPatchKind) {
 }
 
 TEST_F(RestClientTest, TooManyRequestsHonoursRetryAfter) {
-  server.enqueue("GET", kPodPath, TestResponse::kubeStatus(429, "TooManyRequests", "slow down").header("Retry-After", "2"));
-  server.on("GET", kPodPath, [](const TestRequest&) { return TestResponse::json(200, pod()); });
+  server.enqueue("GET", kPodPath,
+                 TestResponse::kubeStatus(429, "TooManyRequests", "slow down").header("Retry-After", "2"));
+  server.on("GET", kPodPath, [](const TestRequest&) { return TestResponse::json(200, webPod()); });
   auto got = client_->get(resources::pods(), "default", "web");
   ASSERT_TRUE(got.ok()) << got.status();
   ASSERT_EQ(sleeps.size(), 1u);
@@ -183,7 +191,8 @@ TEST_F(RestClientTest, TooManyRequestsHonoursRetryAfter) {
 }
 
 TEST_F(RestClientTest, ServerErrorsBackOffExponentiallyThenGiveUp) {
-  server.on("GET", kPodPath, [](const TestRequest&) { return TestResponse::kubeStatus(503, "ServiceUnavailable", "busy"); });
+  server.on("GET", kPodPath,
+            [](const TestRequest&) { return TestResponse::kubeStatus(503, "ServiceUnavailable", "busy"); });
   auto got = client_->get(resources::pods(), "default", "web");
   EXPECT_EQ(got.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(got.status().message().find("busy"), std::string::npos);
@@ -193,8 +202,9 @@ TEST_F(RestClientTest, ServerErrorsBackOffExponentiallyThenGiveUp) {
 }
 
 TEST_F(RestClientTest, HugeRetryAfterIsCapped) {
-  server.enqueue("GET", kPodPath, TestResponse::kubeStatus(503, "ServiceUnavailable", "x").header("Retry-After", "86400"));
-  server.on("GET", kPodPath, [](const TestRequest&) { return TestResponse::json(200, pod()); });
+  server.enqueue("GET", kPodPath,
+                 TestResponse::kubeStatus(503, "ServiceUnavailable", "x").header("Retry-After", "86400"));
+  server.on("GET", kPodPath, [](const TestRequest&) { return TestResponse::json(200, webPod()); });
   ASSERT_TRUE(client_->get(resources::pods(), "default", "web").ok());
   ASSERT_EQ(sleeps.size(), 1u);
   EXPECT_EQ(sleeps[0], RetryPolicy{}.maxRetryAfter);
@@ -210,7 +220,7 @@ TEST_F(RestClientTest, TransportErrorsAreRetriedThenUnavailable) {
 
 TEST_F(RestClientTest, SlowServerTimesOutAsDeadlineExceeded) {
   auto client = makeClient(/*maxAttempts=*/2, /*timeout=*/150ms);
-  TestResponse slow = TestResponse::json(200, pod());
+  TestResponse slow = TestResponse::json(200, webPod());
   slow.delay = 3s;
   server.enqueue("GET", kPodPath, slow);
   server.enqueue("GET", kPodPath, slow);
@@ -221,8 +231,9 @@ TEST_F(RestClientTest, SlowServerTimesOutAsDeadlineExceeded) {
 
 TEST_F(RestClientTest, UnauthorizedRefreshesCredentialsOnce) {
   server.on("GET", kPodPath, [](const TestRequest& req) {
-    if (req.header("authorization") != "Bearer token-2") return TestResponse::kubeStatus(401, "Unauthorized", "expired");
-    return TestResponse::json(200, pod());
+    if (req.header("authorization") != "Bearer token-2")
+      return TestResponse::kubeStatus(401, "Unauthorized", "expired");
+    return TestResponse::json(200, webPod());
   });
   auto got = client_->get(resources::pods(), "default", "web");
   ASSERT_TRUE(got.ok()) << got.status();
@@ -241,16 +252,17 @@ TEST_F(RestClientTest, PersistentUnauthorizedIsUnauthenticated) {
 TEST_F(RestClientTest, MalformedJsonAnswerIsDataLoss) {
   server.on("GET", kPodPath, [](const TestRequest&) { return TestResponse::text(200, "{\"kind\": \"Pod\", "); });
   EXPECT_EQ(client_->get(resources::pods(), "default", "web").status().code(), StatusCode::kDataLoss);
-  server.on("GET", "/api/v1/namespaces/default/pods", [](const TestRequest&) { return TestResponse::text(200, "oops"); });
+  server.on("GET", "/api/v1/namespaces/default/pods",
+            [](const TestRequest&) { return TestResponse::text(200, "oops"); });
   EXPECT_EQ(client_->list(resources::pods(), "default", {}).status().code(), StatusCode::kDataLoss);
 }
 
 TEST_F(RestClientTest, CountsReadsAndWrites) {
-  server.setFallback([](const TestRequest&) { return TestResponse::json(200, pod()); });
+  server.setFallback([](const TestRequest&) { return TestResponse::json(200, webPod()); });
   ASSERT_TRUE(client_->get(resources::pods(), "default", "web").ok());
   ASSERT_TRUE(client_->list(resources::pods(), "default", {}).ok());
-  ASSERT_TRUE(client_->create(resources::pods(), "default", pod()).ok());
-  ASSERT_TRUE(client_->update(resources::pods(), "default", pod()).ok());
+  ASSERT_TRUE(client_->create(resources::pods(), "default", webPod()).ok());
+  ASSERT_TRUE(client_->update(resources::pods(), "default", webPod()).ok());
   ASSERT_TRUE(client_->patch(resources::pods(), "default", "web", PatchType::kMerge, Json::object(), "").ok());
   ASSERT_TRUE(client_->remove(resources::pods(), "default", "web", {}).ok());
   RequestCounts counts = client_->requestCounts();
@@ -284,7 +296,7 @@ TEST(MakeRestClientTest, AppliesServerNameAndRebuildsTheClientForExecCertificate
     std::optional<ClientCertificate> cert;
   };
   testing::TestHttpServer server;
-  server.on("GET", kPodPath, [](const TestRequest&) { return TestResponse::json(200, pod()); });
+  server.on("GET", kPodPath, [](const TestRequest&) { return TestResponse::json(200, webPod()); });
   auto credentials = std::make_shared<CertCredentials>();
   ClusterConfig config;
   config.server = server.url();

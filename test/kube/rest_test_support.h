@@ -29,7 +29,8 @@ struct RestFixture {
   std::mutex sleepsMutex;
   std::vector<std::chrono::milliseconds> sleeps;
 
-  std::shared_ptr<RestClient> makeClient(int maxAttempts = 4, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  std::shared_ptr<RestClient> makeClient(int maxAttempts = 4,
+                                         std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
     ClusterConfig config;
     config.server = server.url();
     config.credentials = credentials;

@@ -15,9 +15,9 @@ TEST(RetryPolicyTest, BackoffDoublesUpToTheCapWithEqualJitter) {
   EXPECT_EQ(backoffDelay(p, 0, 1.0), 100ms);
   EXPECT_EQ(backoffDelay(p, 1, 0.5), 150ms);
   EXPECT_EQ(backoffDelay(p, 3, 1.0), 800ms);
-  EXPECT_EQ(backoffDelay(p, 4, 1.0), 1000ms);   // capped
-  EXPECT_EQ(backoffDelay(p, 60, 0.0), 500ms);   // no overflow for large retry numbers
-  EXPECT_EQ(backoffDelay(p, 0, 7.0), 100ms);    // out-of-range randomness is clamped
+  EXPECT_EQ(backoffDelay(p, 4, 1.0), 1000ms);  // capped
+  EXPECT_EQ(backoffDelay(p, 60, 0.0), 500ms);  // no overflow for large retry numbers
+  EXPECT_EQ(backoffDelay(p, 0, 7.0), 100ms);   // out-of-range randomness is clamped
 }
 
 TEST(RetryPolicyTest, RetryAfterSecondsParse) {

@@ -3,16 +3,15 @@
 #include <gtest/gtest.h>
 
 #include "kube/errors.h"
+#include "kube/kube_test_objects.h"
 
 namespace pennant::kube {
 namespace {
 
+using namespace kube::test_objects;  // NOLINT: kube_test_objects.h
+
 std::string line(const std::string& type, const Json& object) {
   return Json{{"type", type}, {"object", object}}.dump() + "\n";
-}
-
-Json pod(const std::string& name, const std::string& rv) {
-  return {{"kind", "Pod"}, {"metadata", {{"name", name}, {"resourceVersion", rv}}}};
 }
 
 struct Collector {
@@ -79,10 +78,13 @@ TEST(WatchDecoderTest, FinishDecodesALastLineWithoutNewline) {
 TEST(WatchDecoderTest, ExpiredErrorEventIsOutOfRangeAndNotDelivered) {
   WatchDecoder decoder("pods in default");
   Collector c;
-  Json expired = {{"kind", "Status"}, {"status", "Failure"}, {"code", 410}, {"reason", "Expired"},
+  Json expired = {{"kind", "Status"},
+                  {"status", "Failure"},
+                  {"code", 410},
+                  {"reason", "Expired"},
                   {"message", "too old resource version: 1 (5)"}};
-  Status s = decoder.feed(line("ADDED", pod("a", "1")) + line("ERROR", expired) + line("ADDED", pod("b", "6")),
-                          c.handler());
+  Status s =
+      decoder.feed(line("ADDED", pod("a", "1")) + line("ERROR", expired) + line("ADDED", pod("b", "6")), c.handler());
   EXPECT_EQ(s.code(), StatusCode::kOutOfRange);
   EXPECT_EQ(reasonOf(s), "Expired");
   EXPECT_NE(s.message().find("too old resource version"), std::string::npos);
@@ -105,10 +107,14 @@ TEST(WatchDecoderTest, MalformedDataIsDataLossAndSticky) {
   const std::vector<std::string> bad = {
       "{not json}\n",
       "[1,2]\n",
-      R"({"type":"ADDED"})" "\n",
-      R"({"type":"ADDED","object":"str"})" "\n",
-      R"({"type":"EXPLODED","object":{}})" "\n",
-      R"({"type":7,"object":{}})" "\n",
+      R"({"type":"ADDED"})"
+      "\n",
+      R"({"type":"ADDED","object":"str"})"
+      "\n",
+      R"({"type":"EXPLODED","object":{}})"
+      "\n",
+      R"({"type":7,"object":{}})"
+      "\n",
       std::string("\xff\xfe{\"type\":\"ADDED\"}\n"),
   };
   for (const std::string& input : bad) {

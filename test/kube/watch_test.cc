@@ -4,11 +4,14 @@
 #include <thread>
 
 #include "kube/errors.h"
+#include "kube/kube_test_objects.h"
 #include "kube/rest_client.h"
 #include "kube/rest_test_support.h"
 
 namespace pennant::kube {
 namespace {
+
+using namespace kube::test_objects;  // NOLINT: kube_test_objects.h
 
 using namespace std::chrono_literals;
 using testing::TestChunk;
@@ -16,12 +19,6 @@ using testing::TestRequest;
 using testing::TestResponse;
 using testing::watchEventLine;
 using SteadyClock = std::chrono::steady_clock;
-
-const std::string kPods = "/api/v1/namespaces/default/pods";
-
-Json pod(const std::string& name, const std::string& rv) {
-  return {{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", {{"name", name}, {"resourceVersion", rv}}}};
-}
 
 class WatchTest : public ::testing::Test, public RestFixture {
  protected:
@@ -42,7 +39,7 @@ class WatchTest : public ::testing::Test, public RestFixture {
 };
 
 TEST_F(WatchTest, SendsWatchParameters) {
-  server.on("GET", kPods, [](const TestRequest&) {
+  server.on("GET", kPodsPath, [](const TestRequest&) {
     TestResponse r;
     r.chunks = {{"", 0ms}};
     return r;
@@ -70,7 +67,7 @@ TEST_F(WatchTest, DeliversEventsSplitAcrossChunksInOrder) {
                              watchEventLine("DELETED", pod("b", "4"));
   TestResponse r;
   for (size_t i = 0; i < stream.size(); i += 37) r.chunks.push_back({stream.substr(i, 37), i % 3 == 0 ? 5ms : 0ms});
-  server.enqueue("GET", kPods, r);
+  server.enqueue("GET", kPodsPath, r);
   ASSERT_TRUE(watch().ok());
   ASSERT_EQ(events_.size(), 4u);
   EXPECT_EQ(events_[0].type, WatchEvent::Type::kAdded);
@@ -85,13 +82,13 @@ TEST_F(WatchTest, LastEventWithoutNewlineIsDelivered) {
   line.pop_back();
   TestResponse r;
   r.chunks = {{line, 0ms}};
-  server.enqueue("GET", kPods, r);
+  server.enqueue("GET", kPodsPath, r);
   ASSERT_TRUE(watch().ok());
   EXPECT_EQ(events_.size(), 1u);
 }
 
 TEST_F(WatchTest, GoneOnResumeIsOutOfRange) {
-  server.enqueue("GET", kPods, TestResponse::kubeStatus(410, "Expired", "too old resource version: 5 (90)"));
+  server.enqueue("GET", kPodsPath, TestResponse::kubeStatus(410, "Expired", "too old resource version: 5 (90)"));
   WatchOptions opts;
   opts.resourceVersion = "5";
   Status s = watch(opts);
@@ -102,10 +99,11 @@ TEST_F(WatchTest, GoneOnResumeIsOutOfRange) {
 
 TEST_F(WatchTest, ExpiredErrorEventInTheStreamIsOutOfRange) {
   TestResponse r;
-  r.chunks = {{watchEventLine("ADDED", pod("a", "1")), 0ms},
-              {watchEventLine("ERROR", {{"kind", "Status"}, {"code", 410}, {"reason", "Expired"}, {"message", "gone"}}), 0ms}};
+  r.chunks = {
+      {watchEventLine("ADDED", pod("a", "1")), 0ms},
+      {watchEventLine("ERROR", {{"kind", "Status"}, {"code", 410}, {"reason", "Expired"}, {"message", "gone"}}), 0ms}};
   r.holdOpen = 5s;  // the client must not wait for the server to close
-  server.enqueue("GET", kPods, r);
+  server.enqueue("GET", kPodsPath, r);
   const auto start = SteadyClock::now();
   Status s = watch();
   EXPECT_EQ(s.code(), StatusCode::kOutOfRange) << s;
@@ -118,7 +116,7 @@ TEST_F(WatchTest, DisconnectMidStreamKeepsDeliveredEventsAndIsUnavailable) {
   TestResponse r;
   r.chunks = {{watchEventLine("ADDED", pod("a", "1")), 0ms}, {second.substr(0, 20), 10ms}};  // cut inside an event
   r.disconnect = true;
-  server.enqueue("GET", kPods, r);
+  server.enqueue("GET", kPodsPath, r);
   Status s = watch();
   EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s;
   EXPECT_EQ(names(), std::vector<std::string>{"a"});  // the half event is dropped, never half-decoded
@@ -128,7 +126,7 @@ TEST_F(WatchTest, MalformedStreamDataIsDataLoss) {
   TestResponse r;
   r.chunks = {{watchEventLine("ADDED", pod("a", "1")), 0ms}, {"{\"type\":\"ADDED\",\"object\":{]}\n", 0ms}};
   r.holdOpen = 5s;
-  server.enqueue("GET", kPods, r);
+  server.enqueue("GET", kPodsPath, r);
   Status s = watch();
   EXPECT_EQ(s.code(), StatusCode::kDataLoss) << s;
   EXPECT_EQ(events_.size(), 1u);
@@ -138,7 +136,7 @@ TEST_F(WatchTest, HandlerReturningFalseEndsTheWatchPromptly) {
   TestResponse r;
   r.chunks = {{watchEventLine("ADDED", pod("a", "1")) + watchEventLine("ADDED", pod("b", "2")), 0ms}};
   r.holdOpen = 10s;
-  server.enqueue("GET", kPods, r);
+  server.enqueue("GET", kPodsPath, r);
   int calls = 0;
   const auto start = SteadyClock::now();
   Status s = client_->watch(resources::pods(), "default", {}, [&](const WatchEvent&) { return ++calls < 1; });
@@ -151,7 +149,7 @@ TEST_F(WatchTest, CancelEndsAnIdleWatchWithOk) {
   TestResponse r;
   r.chunks = {{watchEventLine("ADDED", pod("a", "1")), 0ms}};
   r.holdOpen = 10s;
-  server.enqueue("GET", kPods, r);
+  server.enqueue("GET", kPodsPath, r);
   WatchOptions opts;
   opts.cancel = std::make_shared<std::atomic<bool>>(false);
   std::thread canceller([cancel = opts.cancel] {
@@ -167,10 +165,10 @@ TEST_F(WatchTest, CancelEndsAnIdleWatchWithOk) {
 }
 
 TEST_F(WatchTest, UnauthorizedRefreshesCredentialsOnce) {
-  server.enqueue("GET", kPods, TestResponse::kubeStatus(401, "Unauthorized", "token expired"));
+  server.enqueue("GET", kPodsPath, TestResponse::kubeStatus(401, "Unauthorized", "token expired"));
   TestResponse r;
   r.chunks = {{watchEventLine("ADDED", pod("a", "1")), 0ms}};
-  server.enqueue("GET", kPods, r);
+  server.enqueue("GET", kPodsPath, r);
   ASSERT_TRUE(watch().ok());
   EXPECT_EQ(credentials->invalidations.load(), 1);
   EXPECT_EQ(server.requests().at(1).header("authorization"), "Bearer token-2");
@@ -178,7 +176,8 @@ TEST_F(WatchTest, UnauthorizedRefreshesCredentialsOnce) {
 }
 
 TEST_F(WatchTest, ServerErrorAnswerIsMappedNotRetried) {
-  server.enqueue("GET", kPods, TestResponse::kubeStatus(503, "ServiceUnavailable", "busy").header("Retry-After", "1"));
+  server.enqueue("GET", kPodsPath,
+                 TestResponse::kubeStatus(503, "ServiceUnavailable", "busy").header("Retry-After", "1"));
   Status s = watch();
   EXPECT_EQ(s.code(), StatusCode::kUnavailable);
   EXPECT_EQ(server.requestCount(), 1u);

@@ -182,9 +182,8 @@ TEST(WorkQueueTest, FailedKeysAreRetriedWithBackoffAndForgottenOnSuccess) {
   o.baseDelay = 1ms;
   WorkQueue q(o);
   std::atomic<int> attempts{0};
-  WorkerPool pool(q, 1, [&](const std::string&) {
-    return ++attempts < 4 ? absl::UnavailableError("flaky") : absl::OkStatus();
-  });
+  WorkerPool pool(
+      q, 1, [&](const std::string&) { return ++attempts < 4 ? absl::UnavailableError("flaky") : absl::OkStatus(); });
   q.add("a");
   for (int i = 0; i < 1000 && attempts.load() < 4; ++i) std::this_thread::sleep_for(1ms);
   ASSERT_EQ(attempts.load(), 4);

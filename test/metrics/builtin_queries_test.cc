@@ -7,7 +7,7 @@
 namespace pennant::metrics {
 namespace {
 
-TemplateModel model() {
+TemplateModel queryModel() {
   TemplateModel m;
   m.name = "podinfo";
   m.ns = "test";
@@ -20,7 +20,7 @@ TemplateModel model() {
 }
 
 std::string rendered(BuiltinCheck check, Backend backend, const BuiltinOptions& options) {
-  auto out = renderQuery(builtinQueries(check, backend, options).value, model());
+  auto out = renderQuery(builtinQueries(check, backend, options).value, queryModel());
   EXPECT_TRUE(out.ok()) << out.status();
   return out.ok() ? *out : "";
 }
@@ -43,12 +43,13 @@ TEST(BuiltinQueriesTest, NamesAndFlavours) {
 
 TEST(BuiltinQueriesTest, AppGrpcSuccessRateJudgesGrpcCodeInCamelCase) {
   std::string q = rendered(BuiltinCheck::kGrpcSuccessRate, Backend::kCanary, {});
-  EXPECT_EQ(q,
-            "100 * (1 - (sum(rate(grpc_server_handled_total{kubernetes_namespace=\"test\", "
-            "kubernetes_pod_name=~\"podinfo-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)\", "
-            "grpc_code=~\"Unknown|DeadlineExceeded|Unimplemented|Internal|Unavailable|DataLoss\"}[1m])) or vector(0)) / "
-            "sum(rate(grpc_server_handled_total{kubernetes_namespace=\"test\", "
-            "kubernetes_pod_name=~\"podinfo-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)\"}[1m])))");
+  EXPECT_EQ(
+      q,
+      "100 * (1 - (sum(rate(grpc_server_handled_total{kubernetes_namespace=\"test\", "
+      "kubernetes_pod_name=~\"podinfo-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)\", "
+      "grpc_code=~\"Unknown|DeadlineExceeded|Unimplemented|Internal|Unavailable|DataLoss\"}[1m])) or vector(0)) / "
+      "sum(rate(grpc_server_handled_total{kubernetes_namespace=\"test\", "
+      "kubernetes_pod_name=~\"podinfo-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)\"}[1m])))");
 }
 
 TEST(BuiltinQueriesTest, ResourceExhaustedJoinsTheFailuresWhenConfigured) {
@@ -58,7 +59,8 @@ TEST(BuiltinQueriesTest, ResourceExhaustedJoinsTheFailuresWhenConfigured) {
                 .find("grpc_code=~\"Unknown|DeadlineExceeded|ResourceExhausted|Unimplemented"),
             std::string::npos);
   options.flavour = QueryFlavour::kIstio;
-  EXPECT_NE(rendered(BuiltinCheck::kGrpcSuccessRate, Backend::kCanary, options).find("grpc_response_status=~\"2|4|8|12|13|14|15\""),
+  EXPECT_NE(rendered(BuiltinCheck::kGrpcSuccessRate, Backend::kCanary, options)
+                .find("grpc_response_status=~\"2|4|8|12|13|14|15\""),
             std::string::npos);
 }
 
@@ -88,16 +90,18 @@ TEST(BuiltinQueriesTest, EnvoyGrpcStatsSelectTheCodeByMetricName) {
   options.flavour = QueryFlavour::kEnvoy;
   std::string q = rendered(BuiltinCheck::kGrpcSuccessRate, Backend::kCanary, options);
   // rate() drops __name__, so the per-code series go through label_replace in a subquery.
-  EXPECT_EQ(q,
-            "100 * (1 - (sum(rate(label_replace({__name__=~\"envoy_cluster_grpc_(.+_)?(2|4|12|13|14|15)\", "
-            "envoy_cluster_name=~\"test_podinfo-canary_[0-9a-zA-Z-]+\"}, \"envoy_stat\", \"$1\", \"__name__\", \"(.+)\")"
-            "[1m:15s])) or vector(0)) / "
-            "sum(rate(label_replace({__name__=~\"envoy_cluster_grpc_(.+_)?total\", "
-            "envoy_cluster_name=~\"test_podinfo-canary_[0-9a-zA-Z-]+\"}, \"envoy_stat\", \"$1\", \"__name__\", \"(.+)\")"
-            "[1m:15s])))");
+  EXPECT_EQ(
+      q,
+      "100 * (1 - (sum(rate(label_replace({__name__=~\"envoy_cluster_grpc_(.+_)?(2|4|12|13|14|15)\", "
+      "envoy_cluster_name=~\"test_podinfo-canary_[0-9a-zA-Z-]+\"}, \"envoy_stat\", \"$1\", \"__name__\", \"(.+)\")"
+      "[1m:15s])) or vector(0)) / "
+      "sum(rate(label_replace({__name__=~\"envoy_cluster_grpc_(.+_)?total\", "
+      "envoy_cluster_name=~\"test_podinfo-canary_[0-9a-zA-Z-]+\"}, \"envoy_stat\", \"$1\", \"__name__\", \"(.+)\")"
+      "[1m:15s])))");
   options.envoyClusterRegex = "httproute/{{ namespace }}/{{ route }}/rule/0/{backend}";
   EXPECT_NE(rendered(BuiltinCheck::kGrpcRequestDuration, Backend::kPrimary, options)
-                .find("envoy_cluster_upstream_rq_time_bucket{envoy_cluster_name=~\"httproute/test/podinfo/rule/0/podinfo-primary\"}"),
+                .find("envoy_cluster_upstream_rq_time_bucket{envoy_cluster_name=~\"httproute/test/podinfo/rule/0/"
+                      "podinfo-primary\"}"),
             std::string::npos);
 }
 
@@ -127,7 +131,7 @@ TEST(BuiltinQueriesTest, RequestCountQueriesForTheGuard) {
     options.flavour = flavour;
     for (BuiltinCheck c : {BuiltinCheck::kRequestSuccessRate, BuiltinCheck::kRequestDuration,
                            BuiltinCheck::kGrpcSuccessRate, BuiltinCheck::kGrpcRequestDuration}) {
-      auto count = renderQuery(builtinQueries(c, Backend::kCanary, options).requestCount, model());
+      auto count = renderQuery(builtinQueries(c, Backend::kCanary, options).requestCount, queryModel());
       ASSERT_TRUE(count.ok());
       EXPECT_TRUE(count->starts_with("sum(increase(")) << *count;
       EXPECT_TRUE(count->ends_with("[1m]))") || count->ends_with("[1m:15s]))")) << *count;

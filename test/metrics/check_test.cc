@@ -25,7 +25,7 @@ class ScriptedProvider final : public MetricProvider {
   std::deque<QueryAnswer> script_;
 };
 
-TemplateModel model() {
+TemplateModel checkModel() {
   TemplateModel m;
   m.name = "podinfo";
   m.ns = "test";
@@ -49,7 +49,7 @@ TEST(CheckPlanTest, BuiltinSuccessRateUsesThresholdAsMinimum) {
   MetricSpec spec = metric("grpc-success-rate");
   spec.threshold = 99;
   spec.interval = "30s";
-  auto plan = planCheck(spec, model(), std::nullopt, {});
+  auto plan = planCheck(spec, checkModel(), std::nullopt, {});
   ASSERT_TRUE(plan.ok()) << plan.status();
   EXPECT_EQ(plan->range.min, 99);
   EXPECT_FALSE(plan->range.max.has_value());
@@ -61,7 +61,7 @@ TEST(CheckPlanTest, BuiltinSuccessRateUsesThresholdAsMinimum) {
 TEST(CheckPlanTest, BuiltinDurationUsesThresholdAsMaximumAndDefaultInterval) {
   MetricSpec spec = metric("request-duration");
   spec.threshold = 500;
-  auto plan = planCheck(spec, model(), std::nullopt, {});
+  auto plan = planCheck(spec, checkModel(), std::nullopt, {});
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(plan->range.max, 500);
   EXPECT_EQ(plan->unit, "ms");
@@ -73,7 +73,7 @@ TEST(CheckPlanTest, FlavourOverrideAndGuard) {
   MetricSpec spec = metric("grpc-success-rate");
   spec.flavour = QueryFlavour::kIstio;
   spec.minRequests = 100;
-  auto plan = planCheck(spec, model(), std::nullopt, BuiltinOptions{.flavour = QueryFlavour::kEnvoy});
+  auto plan = planCheck(spec, checkModel(), std::nullopt, BuiltinOptions{.flavour = QueryFlavour::kEnvoy});
   ASSERT_TRUE(plan.ok());
   EXPECT_NE(plan->valueQuery.find("istio_requests_total"), std::string::npos);
   ASSERT_TRUE(plan->countQuery.has_value());
@@ -85,7 +85,8 @@ TEST(CheckPlanTest, TemplateWinsOverBuiltinNameAndGetsVariables) {
   MetricSpec spec = metric("request-success-rate");
   spec.templateVariables = {{"code", "5.."}};
   spec.thresholdRange = ThresholdRange{.min = std::nullopt, .max = 1};
-  auto plan = planCheck(spec, model(), std::string("errors{ns=\"{{ namespace }}\",code=~\"{{ variables.code }}\"}"), {});
+  auto plan =
+      planCheck(spec, checkModel(), std::string("errors{ns=\"{{ namespace }}\",code=~\"{{ variables.code }}\"}"), {});
   ASSERT_TRUE(plan.ok()) << plan.status();
   EXPECT_EQ(plan->valueQuery, "errors{ns=\"test\",code=~\"5..\"}");
   EXPECT_EQ(plan->range.max, 1);
@@ -96,20 +97,20 @@ TEST(CheckPlanTest, InlineQueryThresholdIsMaximum) {
   MetricSpec spec = metric("custom");
   spec.query = "vector({{ interval }})";
   spec.threshold = 5;
-  auto plan = planCheck(spec, model(), std::nullopt, {});
+  auto plan = planCheck(spec, checkModel(), std::nullopt, {});
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(plan->range.max, 5);
 }
 
 TEST(CheckPlanTest, TemplateErrorsAndUnknownMetricsAreInvalid) {
-  auto bad = planCheck(metric("x"), model(), std::string("{{ nope }}"), {});
+  auto bad = planCheck(metric("x"), checkModel(), std::string("{{ nope }}"), {});
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("metric x"), absl::string_view::npos);
   EXPECT_NE(bad.status().message().find("{{ nope }}"), absl::string_view::npos);
-  EXPECT_FALSE(planCheck(metric("not-a-builtin"), model(), std::nullopt, {}).ok());
+  EXPECT_FALSE(planCheck(metric("not-a-builtin"), checkModel(), std::nullopt, {}).ok());
 
   ScriptedProvider provider;
-  CheckResult r = evaluateMetric(metric("x"), model(), std::string("{{ nope }}"), {}, provider);
+  CheckResult r = evaluateMetric(metric("x"), checkModel(), std::string("{{ nope }}"), {}, provider);
   EXPECT_EQ(r.outcome, CheckOutcome::kInvalid);
   EXPECT_TRUE(provider.queries.empty());
 }
@@ -118,12 +119,12 @@ TEST(CheckPlanTest, IntervalMustBeAPrometheusDuration) {
   for (const char* good : {"30s", "1m", "1h", "1m30s", "500ms", "2d"}) {
     MetricSpec spec = metric("request-duration");
     spec.interval = good;
-    EXPECT_TRUE(planCheck(spec, model(), std::nullopt, {}).ok()) << good;
+    EXPECT_TRUE(planCheck(spec, checkModel(), std::nullopt, {}).ok()) << good;
   }
   for (const char* bad : {"1", "m", "1m]", "1 m", "-1m", "1M"}) {
     MetricSpec spec = metric("request-duration");
     spec.interval = bad;
-    auto plan = planCheck(spec, model(), std::nullopt, {});
+    auto plan = planCheck(spec, checkModel(), std::nullopt, {});
     ASSERT_FALSE(plan.ok()) << bad;
     EXPECT_NE(plan.status().message().find("interval"), absl::string_view::npos);
   }
@@ -135,10 +136,10 @@ TEST(CheckRunTest, PassAndFailAgainstRange) {
   ScriptedProvider provider;
   provider.answer(value(99.5));
   provider.answer(value(87.5));
-  CheckResult pass = evaluateMetric(spec, model(), std::nullopt, {}, provider);
+  CheckResult pass = evaluateMetric(spec, checkModel(), std::nullopt, {}, provider);
   EXPECT_TRUE(pass.passed()) << pass.message;
   EXPECT_EQ(pass.value, 99.5);
-  CheckResult fail = evaluateMetric(spec, model(), std::nullopt, {}, provider);
+  CheckResult fail = evaluateMetric(spec, checkModel(), std::nullopt, {}, provider);
   EXPECT_EQ(fail.outcome, CheckOutcome::kOutOfRange);
   EXPECT_EQ(fail.message, "metric grpc-success-rate: 87.50 < 99 (%)");
 }
@@ -147,11 +148,11 @@ TEST(CheckRunTest, EmptyAndNaNAreNoValues) {
   ScriptedProvider provider;
   provider.answer(none());
   provider.answer(value(std::numeric_limits<double>::quiet_NaN()));
-  CheckResult empty = evaluateMetric(metric("grpc-success-rate"), model(), std::nullopt, {}, provider);
+  CheckResult empty = evaluateMetric(metric("grpc-success-rate"), checkModel(), std::nullopt, {}, provider);
   EXPECT_EQ(empty.outcome, CheckOutcome::kNoValues);
   EXPECT_NE(empty.message.find("no values"), std::string::npos);
   EXPECT_NE(empty.message.find("matched no series"), std::string::npos);
-  CheckResult nan = evaluateMetric(metric("grpc-success-rate"), model(), std::nullopt, {}, provider);
+  CheckResult nan = evaluateMetric(metric("grpc-success-rate"), checkModel(), std::nullopt, {}, provider);
   EXPECT_EQ(nan.outcome, CheckOutcome::kNoValues);
   EXPECT_NE(nan.message.find("NaN"), std::string::npos);
 }
@@ -161,14 +162,14 @@ TEST(CheckRunTest, InfinityIsJudgedNotHidden) {
   spec.threshold = 500;
   ScriptedProvider provider;
   provider.answer(value(std::numeric_limits<double>::infinity()));
-  CheckResult r = evaluateMetric(spec, model(), std::nullopt, {}, provider);
+  CheckResult r = evaluateMetric(spec, checkModel(), std::nullopt, {}, provider);
   EXPECT_EQ(r.outcome, CheckOutcome::kOutOfRange);
 }
 
 TEST(CheckRunTest, ProviderErrorsKeepTheirCodeAndMessage) {
   ScriptedProvider provider;
   provider.answer(absl::UnavailableError("Prometheus at http://p:9090 is unreachable (refused)"));
-  CheckResult r = evaluateMetric(metric("grpc-success-rate"), model(), std::nullopt, {}, provider);
+  CheckResult r = evaluateMetric(metric("grpc-success-rate"), checkModel(), std::nullopt, {}, provider);
   EXPECT_EQ(r.outcome, CheckOutcome::kQueryFailed);
   EXPECT_EQ(r.error.code(), StatusCode::kUnavailable);
   EXPECT_NE(r.message.find("is unreachable"), std::string::npos);
@@ -179,11 +180,12 @@ TEST(CheckRunTest, GuardStopsBeforeTheValueQueryWhenTrafficIsLow) {
   spec.minRequests = 100;
   ScriptedProvider provider;
   provider.answer(value(12));
-  CheckResult r = evaluateMetric(spec, model(), std::nullopt, {}, provider);
+  CheckResult r = evaluateMetric(spec, checkModel(), std::nullopt, {}, provider);
   EXPECT_EQ(r.outcome, CheckOutcome::kTooFewRequests);
   EXPECT_FALSE(r.passed());
   EXPECT_EQ(r.value, 12);
-  EXPECT_NE(r.message.find("only 12 requests in the last 1m, fewer than the minimum 100"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("only 12 requests in the last 1m, fewer than the minimum 100"), std::string::npos)
+      << r.message;
   EXPECT_EQ(provider.queries.size(), 1u);
 }
 
@@ -192,7 +194,7 @@ TEST(CheckRunTest, GuardTreatsNoSeriesAsZeroRequests) {
   spec.minRequests = 1;
   ScriptedProvider provider;
   provider.answer(none());
-  EXPECT_EQ(evaluateMetric(spec, model(), std::nullopt, {}, provider).outcome, CheckOutcome::kTooFewRequests);
+  EXPECT_EQ(evaluateMetric(spec, checkModel(), std::nullopt, {}, provider).outcome, CheckOutcome::kTooFewRequests);
 }
 
 TEST(CheckRunTest, GuardLetsEnoughTrafficThrough) {
@@ -202,7 +204,7 @@ TEST(CheckRunTest, GuardLetsEnoughTrafficThrough) {
   ScriptedProvider provider;
   provider.answer(value(1000));
   provider.answer(value(99.9));
-  CheckResult r = evaluateMetric(spec, model(), std::nullopt, {}, provider);
+  CheckResult r = evaluateMetric(spec, checkModel(), std::nullopt, {}, provider);
   EXPECT_TRUE(r.passed()) << r.message;
   EXPECT_EQ(provider.queries.size(), 2u);
 }
@@ -212,7 +214,7 @@ TEST(CheckRunTest, GuardQueryErrorIsAQueryFailure) {
   spec.minRequests = 100;
   ScriptedProvider provider;
   provider.answer(absl::DeadlineExceededError("Prometheus at x did not answer within 5s"));
-  CheckResult r = evaluateMetric(spec, model(), std::nullopt, {}, provider);
+  CheckResult r = evaluateMetric(spec, checkModel(), std::nullopt, {}, provider);
   EXPECT_EQ(r.outcome, CheckOutcome::kQueryFailed);
   EXPECT_EQ(r.error.code(), StatusCode::kDeadlineExceeded);
 }
@@ -224,7 +226,7 @@ TEST(CheckRunTest, ComparisonJudgesCanaryAgainstPrimary) {
   // A shared outage: both at 90% success -> difference 0, the canary is not blamed.
   provider.answer(value(90));
   provider.answer(value(90));
-  CheckResult shared = evaluateMetric(spec, model(), std::nullopt, {}, provider);
+  CheckResult shared = evaluateMetric(spec, checkModel(), std::nullopt, {}, provider);
   EXPECT_TRUE(shared.passed()) << shared.message;
   EXPECT_EQ(shared.value, 0);
   ASSERT_EQ(provider.queries.size(), 2u);
@@ -233,7 +235,7 @@ TEST(CheckRunTest, ComparisonJudgesCanaryAgainstPrimary) {
   // The canary alone is worse: 95% vs 99.5% -> 4.5 percentage points more errors.
   provider.answer(value(95));
   provider.answer(value(99.5));
-  CheckResult worse = evaluateMetric(spec, model(), std::nullopt, {}, provider);
+  CheckResult worse = evaluateMetric(spec, checkModel(), std::nullopt, {}, provider);
   EXPECT_EQ(worse.outcome, CheckOutcome::kOutOfRange);
   EXPECT_DOUBLE_EQ(*worse.value, 4.5);
   EXPECT_NE(worse.message.find("4.50 > 1 (pp)"), std::string::npos) << worse.message;
@@ -245,7 +247,7 @@ TEST(CheckRunTest, ComparisonWithoutPrimaryTrafficIsNoValues) {
   ScriptedProvider provider;
   provider.answer(value(99));
   provider.answer(none());
-  CheckResult r = evaluateMetric(spec, model(), std::nullopt, {}, provider);
+  CheckResult r = evaluateMetric(spec, checkModel(), std::nullopt, {}, provider);
   EXPECT_EQ(r.outcome, CheckOutcome::kNoValues);
   EXPECT_NE(r.message.find("primary"), std::string::npos);
 }

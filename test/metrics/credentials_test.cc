@@ -5,7 +5,9 @@
 namespace pennant::metrics {
 namespace {
 
-Json secret(Json data) { return Json{{"apiVersion", "v1"}, {"kind", "Secret"}, {"metadata", {{"name", "prom-auth"}}}, {"data", data}}; }
+Json secret(Json data) {
+  return Json{{"apiVersion", "v1"}, {"kind", "Secret"}, {"metadata", {{"name", "prom-auth"}}}, {"data", data}};
+}
 
 TEST(CredentialsTest, TokenWinsAndBecomesABearerHeader) {
   // "s3cr3t" and "admin" base64-encoded, as the API server returns Secret data.

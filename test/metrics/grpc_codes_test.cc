@@ -27,14 +27,14 @@ TEST(GrpcCodesTest, RejectsUnknownCodes) {
 
 TEST(GrpcCodesTest, DefaultServerFailuresAreTheCodesThatMapTo5xx) {
   GrpcClassification classification;
-  std::vector<GrpcCode> expected = {GrpcCode::kUnknown,       GrpcCode::kDeadlineExceeded, GrpcCode::kUnimplemented,
-                                    GrpcCode::kInternal,      GrpcCode::kUnavailable,      GrpcCode::kDataLoss};
+  std::vector<GrpcCode> expected = {GrpcCode::kUnknown,  GrpcCode::kDeadlineExceeded, GrpcCode::kUnimplemented,
+                                    GrpcCode::kInternal, GrpcCode::kUnavailable,      GrpcCode::kDataLoss};
   EXPECT_EQ(classification.serverFailures(), expected);
   // Client errors are not held against the canary.
-  for (GrpcCode code : {GrpcCode::kOk, GrpcCode::kCancelled, GrpcCode::kInvalidArgument, GrpcCode::kNotFound,
-                        GrpcCode::kAlreadyExists, GrpcCode::kPermissionDenied, GrpcCode::kResourceExhausted,
-                        GrpcCode::kFailedPrecondition, GrpcCode::kAborted, GrpcCode::kOutOfRange,
-                        GrpcCode::kUnauthenticated}) {
+  for (GrpcCode code :
+       {GrpcCode::kOk, GrpcCode::kCancelled, GrpcCode::kInvalidArgument, GrpcCode::kNotFound, GrpcCode::kAlreadyExists,
+        GrpcCode::kPermissionDenied, GrpcCode::kResourceExhausted, GrpcCode::kFailedPrecondition, GrpcCode::kAborted,
+        GrpcCode::kOutOfRange, GrpcCode::kUnauthenticated}) {
     EXPECT_FALSE(classification.isServerFailure(code)) << grpcCodeName(code);
   }
 }

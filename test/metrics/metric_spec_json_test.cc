@@ -14,7 +14,8 @@ templateRef: {name: grpc-errors, namespace: istio-system}
 templateVariables: {codes: "2|4|13|14"}
 minRequests: 100
 queryFlavour: istio
-)").value();
+)")
+                    .value();
   auto entry = metricEntryFromJson(metric);
   ASSERT_TRUE(entry.ok()) << entry.status();
   EXPECT_EQ(entry->spec.name, "grpc-error-rate");

@@ -303,9 +303,9 @@ TEST_F(PrometheusIntegrationTest, NoValuesIsItsOwnOutcome) {
 
   MetricSpec custom = spec("custom");
   custom.threshold = 1;
-  CheckResult templated = evaluateMetric(custom, canaryModel("silent"),
-                                         std::string("sum(rate(never_exported_total{namespace=\"{{ namespace }}\"}[{{ interval }}]))"),
-                                         {}, *provider_);
+  CheckResult templated = evaluateMetric(
+      custom, canaryModel("silent"),
+      std::string("sum(rate(never_exported_total{namespace=\"{{ namespace }}\"}[{{ interval }}]))"), {}, *provider_);
   EXPECT_EQ(templated.outcome, CheckOutcome::kNoValues) << templated.message;
   EXPECT_TRUE(templated.error.ok());
 }
@@ -319,7 +319,8 @@ TEST_F(PrometheusIntegrationTest, QueryErrorAndTooManySeries) {
   EXPECT_NE(r.message.find("Prometheus query error (bad_data, HTTP 400)"), std::string::npos) << r.message;
 
   MetricSpec many = spec("many");
-  many.query = "label_replace(vector(1), \"side\", \"a\", \"\", \"\") or label_replace(vector(2), \"side\", \"b\", \"\", \"\")";
+  many.query =
+      "label_replace(vector(1), \"side\", \"a\", \"\", \"\") or label_replace(vector(2), \"side\", \"b\", \"\", \"\")";
   CheckResult m = evaluateMetric(many, canaryModel("x"), std::nullopt, {}, *provider_);
   EXPECT_EQ(m.outcome, CheckOutcome::kQueryFailed);
   EXPECT_EQ(m.error.code(), StatusCode::kFailedPrecondition);
@@ -402,7 +403,8 @@ TEST_F(PrometheusIntegrationTest, CredentialsAndHeadersReachTheServer) {
   // An authenticating proxy in front of Prometheus, reduced to its checks.
   httplib::Server proxy;
   proxy.Get("/api/v1/query", [](const httplib::Request& req, httplib::Response& res) {
-    if (req.get_header_value("Authorization") != "Bearer t0k3n" || req.get_header_value("X-Scope-OrgID") != "tenant-a") {
+    if (req.get_header_value("Authorization") != "Bearer t0k3n" ||
+        req.get_header_value("X-Scope-OrgID") != "tenant-a") {
       res.status = 401;
       res.set_content("Unauthorized", "text/plain");
       return;

@@ -94,7 +94,8 @@ TEST(PrometheusProviderTest, RangeVectorAndStringResultsAreErrors) {
 
 TEST(PrometheusProviderTest, QueryErrorCarriesPrometheusMessage) {
   Fixture f;
-  f.http->answer(400, R"({"status":"error","errorType":"bad_data","error":"1:14: parse error: unclosed left parenthesis"})");
+  f.http->answer(400,
+                 R"({"status":"error","errorType":"bad_data","error":"1:14: parse error: unclosed left parenthesis"})");
   auto value = f.provider->query("sum(rate(x[1m])");
   ASSERT_FALSE(value.ok());
   EXPECT_EQ(value.status().code(), StatusCode::kInvalidArgument);

@@ -43,7 +43,8 @@ TEST(ProviderFactoryTest, UnsupportedTypeIsAnErrorNeverAFallback) {
   TemplateProvider spec;
   spec.type = "datadog";
   spec.address = "https://api.datadoghq.com";
-  auto provider = makeProvider(spec, {}, [](const http::TlsOptions&) { return std::make_shared<ScriptedHttpClient>(); });
+  auto provider =
+      makeProvider(spec, {}, [](const http::TlsOptions&) { return std::make_shared<ScriptedHttpClient>(); });
   ASSERT_FALSE(provider.ok());
   EXPECT_NE(provider.status().message().find("datadog"), absl::string_view::npos);
 }
@@ -52,7 +53,8 @@ TEST(ProviderFactoryTest, SecretRefWithoutCredentialsIsAnError) {
   TemplateProvider spec;
   spec.address = "http://prom:9090";
   spec.secretName = "missing";
-  auto provider = makeProvider(spec, {}, [](const http::TlsOptions&) { return std::make_shared<ScriptedHttpClient>(); });
+  auto provider =
+      makeProvider(spec, {}, [](const http::TlsOptions&) { return std::make_shared<ScriptedHttpClient>(); });
   EXPECT_FALSE(provider.ok());
 }
 

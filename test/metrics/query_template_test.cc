@@ -20,7 +20,8 @@ TemplateModel model() {
 
 TEST(QueryTemplateTest, RendersEveryFlaggerVariable) {
   auto out = renderQuery(
-      "{{ name }}|{{ namespace }}|{{ target }}|{{ service }}|{{ ingress }}|{{ route }}|{{ interval }}|{{ variables.direction }}",
+      "{{ name }}|{{ namespace }}|{{ target }}|{{ service }}|{{ ingress }}|{{ route }}|{{ interval }}|{{ "
+      "variables.direction }}",
       model());
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(*out, "podinfo|test|podinfo-app|podinfo-svc|podinfo-ing|podinfo-route|2m|inbound");

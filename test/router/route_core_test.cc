@@ -263,7 +263,8 @@ TEST(ReferencedRoute, MissingRouteOrWrongKindIsAnError) {
 }
 
 TEST(ReferencedRoute, AbRulesAddedAndRemovedByName) {
-  api::Canary c = routeRefCanary("{interval: 1m, threshold: 2, iterations: 5, match: [{headers: {x-canary: {exact: insider}}}]}");
+  api::Canary c =
+      routeRefCanary("{interval: 1m, threshold: 2, iterations: 5, match: [{headers: {x-canary: {exact: insider}}}]}");
   Json existing = userRoute();
   Json during = render(c, 100, "Progressing", &existing);
   const Json& rules = during["spec"]["rules"];
@@ -287,7 +288,8 @@ TEST(ReferencedRoute, AbRulesAddedAndRemovedByName) {
 }
 
 TEST(ReferencedRoute, UserRuleThatMerelyLooksLikeAnAbRuleIsKept) {
-  api::Canary c = routeRefCanary("{interval: 1m, threshold: 2, iterations: 5, match: [{headers: {x-canary: {exact: insider}}}]}");
+  api::Canary c =
+      routeRefCanary("{interval: 1m, threshold: 2, iterations: 5, match: [{headers: {x-canary: {exact: insider}}}]}");
   Json existing = userRoute();
   // Same shape as an A/B rule but no Pennant name: it is the user's and stays.
   Json lookalike = existing["spec"]["rules"][0];

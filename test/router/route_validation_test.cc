@@ -162,7 +162,8 @@ TEST(RouteValidation, AbRulesThatOverflowTheRouteAreCaught) {
 TEST(RouteValidation, GrpcMethodOfAnalysisMatchIsChecked) {
   Json m = grpcCanaryManifest();
   m["spec"]["analysis"] = yaml(
-      "{interval: 1m, threshold: 2, iterations: 3, match: [{headers: {x: {exact: y}}, grpcMethod: {service: 'a/b', method: Get}}]}");
+      "{interval: 1m, threshold: 2, iterations: 3, match: [{headers: {x: {exact: y}}, grpcMethod: {service: 'a/b', "
+      "method: Get}}]}");
   api::Problems problems = validateCanaryForRouting(canaryFrom(m));
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].field, "spec.analysis.match[0].grpcMethod.service");
@@ -176,14 +177,15 @@ TEST(RouteValidation, PrefixRewriteAllowsOneMatchPerRule) {
   m["spec"]["service"]["match"] = yaml("[{uri: {prefix: /api}}]");
   EXPECT_TRUE(validateCanaryForRouting(canaryFrom(m)).empty());
 
-  m["spec"]["analysis"] =
-      yaml("{interval: 1m, threshold: 2, iterations: 3, match: [{headers: {a: {exact: b}}, queryParams: {c: {exact: d}}}]}");
+  m["spec"]["analysis"] = yaml(
+      "{interval: 1m, threshold: 2, iterations: 3, match: [{headers: {a: {exact: b}}, queryParams: {c: {exact: d}}}]}");
   api::Canary oneAb = canaryFrom(m);
   EXPECT_TRUE(validateCanaryForRouting(oneAb).empty());
   EXPECT_TRUE(desiredRoute(oneAb, nullptr, routeStateFor(oneAb, 100, "Progressing")).ok());
 
-  m["spec"]["analysis"] =
-      yaml("{interval: 1m, threshold: 2, iterations: 3, match: [{headers: {a: {exact: b}}}, {queryParams: {c: {exact: d}}}]}");
+  m["spec"]["analysis"] = yaml(
+      "{interval: 1m, threshold: 2, iterations: 3, match: [{headers: {a: {exact: b}}}, {queryParams: {c: {exact: "
+      "d}}}]}");
   api::Problems twoAb = validateCanaryForRouting(canaryFrom(m));
   ASSERT_EQ(twoAb.size(), 1u);
   EXPECT_EQ(twoAb[0].field, "spec.analysis.match");

@@ -66,7 +66,7 @@ api::Canary referenced() {
   return canaryFrom(m);
 }
 
-Json userRoute() {
+Json writerUserRoute() {
   return yaml(R"({apiVersion: gateway.networking.k8s.io/v1, kind: GRPCRoute,
     metadata: {name: greeter, namespace: demo, labels: {owner: gitops}},
     spec: {parentRefs: [{name: public-gw, namespace: gateway-system}],
@@ -146,7 +146,7 @@ TEST(RouteWriter, OtherErrorsAreReturnedWithoutRetry) {
 TEST(RouteWriter, NeverOverwritesARouteItDoesNotOwn) {
   FakeKubeClient fake;
   api::Canary c = managed();
-  Json foreign = userRoute();
+  Json foreign = writerUserRoute();
   ASSERT_TRUE(fake.create(routeResource(c), "demo", foreign).ok());
   auto result = applyRoute(fake, c, routeStateFor(c, 10, ""));
   EXPECT_EQ(result.status().code(), StatusCode::kFailedPrecondition);
@@ -186,7 +186,7 @@ TEST(RouteWriter, ReferencedRouteMustExistAndOnlyWeightsChange) {
   api::Canary c = referenced();
   EXPECT_EQ(applyRoute(fake, c, routeStateFor(c, 10, "")).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(fake.callCount(Verb::kCreate), 0);
-  auto stored = fake.create(routeResource(c), "demo", userRoute());
+  auto stored = fake.create(routeResource(c), "demo", writerUserRoute());
   ASSERT_TRUE(stored.ok());
   auto result = applyRoute(fake, c, routeStateFor(c, 40, ""));
   ASSERT_TRUE(result.ok()) << result.status();

@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
 
 #include "fakes/fake_kube_client.h"
+#include "kube/errors.h"
 #include "router/canary_fixtures.h"
 #include "router/gatewayapi/route_writer.h"
-#include "kube/errors.h"
 #include "router/router.h"
 
 namespace pennant::router {
