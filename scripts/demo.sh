@@ -1,136 +1,132 @@
 #!/usr/bin/env bash
-# Pennant's main job, locally, in one command: builds what is needed, starts a real control plane
-# (etcd, kube-apiserver, controller manager, scheduler, KWOK), Prometheus and a traffic simulator,
-# runs `pennant controller` with the cluster's admin kubeconfig, and takes a gRPC service
-# behind a GRPCRoute through two releases:
+# Pennant's main job, locally, in one command, on a real data plane: builds what is needed, starts
+# the data plane of test/dataplane (a real control plane, Traefik as the Gateway API gateway, real
+# greeter gRPC servers for the Pods, Prometheus) inside a network namespace of its own, runs
+# `pennant controller`, sends real gRPC calls through the gateway with `pennant load`, and takes
+# the greeter behind a GRPCRoute through two releases:
 #   v2 — healthy: traffic shifts 20% -> 40% -> 60%, then promotion (phase Succeeded);
-#   v3 — faulty (UNAVAILABLE errors): the grpc-success-rate check fails, Pennant rolls back.
-# There is no Gateway API data plane here: the simulator reads the route's weights from the API
-# server and publishes the gRPC metrics a gateway's backends would (see docs/demo.md).
-#   scripts/demo.sh            the whole demo (a few minutes once built)
-#   PENNANT_DEMO_KEEP=1 ...    leave everything running at the end (stop: scripts/demo.sh --down DIR)
+#   v3 — faulty (25% UNAVAILABLE): grpc-success-rate fails, Pennant rolls back (phase Failed).
+# A line every 3 seconds shows the phase, the route's weight, and the calls of those 3 seconds by
+# answering version and gRPC code.
+#   scripts/demo.sh            the whole demo (root: it creates a network namespace)
+#   PENNANT_DEMO_KEEP=1 ...    leave everything running (stop: scripts/demo.sh --down DIR)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BUILD="${PENNANT_DEMO_BUILD_DIR:-$ROOT/build-release}"
-NS=demo
+BUILD="${PENNANT_TEST_BUILD_DIR:-$ROOT/build-test}"  # the test command's build: one build for both
+NS=demo HOST=greeter.demo.test METHOD=helloworld.Greeter/SayHello
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 note() { printf '   %s\n' "$*"; }
 
-stop_pid() {  # stop_pid PIDFILE: TERM, then KILL after 5 s; only the PID we started
-  [[ -f "$1" ]] || return 0
-  local pid; pid="$(cat "$1")"
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$1"
-}
+if [[ "${1:-}" == "--down" ]]; then
+  for pidfile in "$2"/*.pid; do [[ -f $pidfile ]] && kill -TERM "$(cat "$pidfile")" 2>/dev/null; done
+  "$ROOT/test/dataplane/dataplane.sh" down "$2/dataplane"
+  exit 0
+fi
+[[ $(id -u) -eq 0 ]] || { echo "demo.sh: run as root (it creates a network namespace for the data plane)" >&2; exit 1; }
 
-down() {
-  local dir="$1"
-  stop_pid "$dir/simulator.pid"
-  stop_pid "$dir/controller.pid"
-  stop_pid "$dir/exporter.pid"
-  "$ROOT/test/cluster/prometheus.sh" stop "$dir/prometheus" >/dev/null 2>&1 || true
-  "$ROOT/test/cluster/cluster.sh" down "$dir/cluster" >/dev/null 2>&1 || true
-}
-
-if [[ "${1:-}" == "--down" ]]; then down "$2"; exit 0; fi
-
-# --- 1. build ---------------------------------------------------------------------------------
-say "Setting up (Debian packages, Release build of pennant)"
+# --- 1. build -----------------------------------------------------------------------------------
+say "Setting up (Debian packages; pennant, pennant load, the greeter and the pod runner)"
 "$ROOT/scripts/setup.sh"
-cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPENNANT_BUILD_BENCH=OFF >/dev/null
-cmake --build "$BUILD" -j "$(nproc)" --target pennant pennant-test-exporter
+"$ROOT/scripts/configure.sh" "$BUILD" >/dev/null
+cmake --build "$BUILD" -j "$(nproc)" --target pennant pennant-load greeter pennant-pod-runner
 PENNANT="$BUILD/src/cli/pennant"
-EXPORTER="$(find "$BUILD" -name pennant-test-exporter -type f -perm -u+x | head -1)"
+say "Building the data plane from pinned Go modules (cached after the first run)"
+BIN="$("$ROOT/test/cluster/build.sh" dataplane | tail -1)"
 
-say "Building the local control plane from Go modules (cached after the first run)"
-source "$ROOT/test/cluster/versions.sh"
-cache="${PENNANT_TESTBED_CACHE:-$HOME/.cache/pennant-testbed}/$TESTBED_KEY"
-[[ -x "$cache/kube-apiserver" ]] || note "first build: about 8 minutes on 2 cores (measured), ~2 GB of memory"
-BIN="$("$ROOT/test/cluster/build.sh" controlplane | tail -1)"  # not helm: only the packaging tests use it
-export PATH="$BIN:$PATH"
-
-# --- 2. control plane, Prometheus, simulator, controller ----------------------------------------
+# --- 2. data plane, controller --------------------------------------------------------------------
 DIR="$(mktemp -d /tmp/pennant-demo.XXXXXX)"
-if [[ "${PENNANT_DEMO_KEEP:-0}" != 1 ]]; then trap 'down "$DIR"' EXIT; fi
-say "Starting the control plane in $DIR"
-"$ROOT/test/cluster/cluster.sh" up "$DIR/cluster" >"$DIR/cluster-up.log" 2>&1 || { tail -40 "$DIR/cluster-up.log"; exit 1; }
-export KUBECONFIG="$DIR/cluster/kubeconfig"
-note "kube-apiserver $(kubectl version -o json | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -1), $(kubectl get nodes --no-headers | wc -l) KWOK nodes, Gateway API and Pennant CRDs installed"
+down() {
+  for pidfile in "$DIR"/*.pid; do
+    [[ -f $pidfile ]] || continue
+    kill -TERM "$(cat "$pidfile")" 2>/dev/null || true
+  done
+  sleep 1
+  "$ROOT/test/dataplane/dataplane.sh" down "$DIR/dataplane" >/dev/null 2>&1 || true
+}
+if [[ "${PENNANT_DEMO_KEEP:-0}" != 1 ]]; then trap down EXIT; fi
+say "Starting the data plane in $DIR (network namespace: loopback only)"
+"$ROOT/test/dataplane/dataplane.sh" up "$DIR/dataplane" "$BUILD/bin" >"$DIR/dataplane-up.log" 2>&1 ||
+  { tail -40 "$DIR/dataplane-up.log"; exit 1; }
+source "$DIR/dataplane/dataplane.env"
+export KUBECONFIG="$DIR/dataplane/cluster/kubeconfig"
+inNs() { "$ROOT/test/dataplane/dataplane.sh" exec "$DIR/dataplane" -- "$@"; }
+kubectl() { inNs "$BIN/kubectl" "$@"; }
+note "kube-apiserver, controller manager, scheduler, KWOK; Traefik $(basename "$(readlink -f "$BIN/traefik")" | sed 's/traefik-//') serving Gateway gateway-system/public-gw on $GATEWAY"
+note "Prometheus $PROMETHEUS_URL discovers the greeter Pods through the API server"
 
-"$EXPORTER" --port 0 >"$DIR/exporter.log" 2>&1 &
-echo $! >"$DIR/exporter.pid"
-for _ in $(seq 100); do grep -q "listening on" "$DIR/exporter.log" && break; sleep 0.1; done
-EXPORTER_ADDR="$(sed -n 's/listening on //p' "$DIR/exporter.log")"
-eval "$("$ROOT/test/cluster/prometheus.sh" start "$DIR/prometheus" "$EXPORTER_ADDR" | grep '^PROMETHEUS_')"
-note "Prometheus $PROMETHEUS_URL scrapes the traffic simulator at $EXPORTER_ADDR every second"
-
-"$PENNANT" controller --kubeconfig "$KUBECONFIG" --namespace "$NS" --metrics-server "$PROMETHEUS_URL" \
+inNs "$PENNANT" controller --kubeconfig "$KUBECONFIG" --namespace "$NS" --metrics-server "$PROMETHEUS_URL" \
   --log-format text --health-addr 127.0.0.1:0 >"$DIR/controller.log" 2>&1 &
 echo $! >"$DIR/controller.pid"
 note "pennant controller running (log: $DIR/controller.log)"
 
-"$ROOT/scripts/demo_traffic.sh" "$NS" greeter "http://$EXPORTER_ADDR" >"$DIR/simulator.log" 2>&1 &
-echo $! >"$DIR/simulator.pid"
-
-# --- 3. the example gRPC service ----------------------------------------------------------------
-SECONDS=0  # the timestamps below count from here
-say "Applying the greeter gRPC service (Deployment v1) and its Canary (managed GRPCRoute)"
+# --- 3. the greeter -----------------------------------------------------------------------------
+SECONDS=0
+say "Applying the greeter (Deployment v1, 2 replicas) and its Canary (managed GRPCRoute on $HOST)"
 kubectl apply -f "$ROOT/examples/demo/greeter.yaml" >/dev/null
-note "$(grep -c '^kind:' "$ROOT/examples/demo/greeter.yaml") objects: $(grep '^kind:' "$ROOT/examples/demo/greeter.yaml" | awk '{print $2}' | paste -sd, -)"
-
-phase() { kubectl -n "$NS" get canary greeter -o jsonpath='{.status.phase}' 2>/dev/null; }
-weights() {
-  kubectl -n "$NS" get grpcroute greeter -o \
-    jsonpath='{range .spec.rules[0].backendRefs[*]}{.name}={.weight} {end}' 2>/dev/null
+phase() { kubectl -n "$NS" get canary greeter -o jsonpath='{.status.phase}' 2>/dev/null || true; }
+weight() {
+  kubectl -n "$NS" get grpcroute greeter -o jsonpath='{.spec.rules[0].backendRefs[1].weight}' 2>/dev/null || true
 }
+for _ in $(seq 600); do [[ "$(phase)" == Initialized ]] && break; sleep 0.2; done
+[[ "$(phase)" == Initialized ]] || { echo "   not initialized; controller log:"; tail -20 "$DIR/controller.log"; exit 1; }
+note "Initialized after ${SECONDS}s: $(kubectl -n "$NS" get deploy,svc,grpcroute -o name | paste -sd' ')"
+until inNs "$BUILD/src/cli/pennant-load" "$GATEWAY" -a "$HOST" -m "$METHOD" -f 1=demo -n 1 -o json 2>/dev/null |
+  grep -q '"OK":1'; do sleep 0.2; done
 
-# watch_until PHASE,... : `pennant status --watch` (a line whenever the phase, the weight, the
-# failed checks or the last Event change) until the Canary reaches one of the phases.
-watch_until() {
-  "$PENNANT" status greeter -n "$NS" --watch --until "$1" --timeout "${WATCH_TIMEOUT:-420}s" | sed 's/^/   /' && return 0
-  echo "   timed out waiting for phase $1; controller log tail:"; tail -20 "$DIR/controller.log"; return 1
+# Client errors all along (1 call/s without a name: INVALID_ARGUMENT), which grpc-success-rate
+# does not count against the canary.
+inNs "$BUILD/src/cli/pennant-load" "$GATEWAY" -a "$HOST" -m "$METHOD" -r 1 -d 3600 -o json >/dev/null 2>&1 &
+echo $! >"$DIR/client-errors.pid"
+
+# watch PHASE...: back-to-back 3-second loads of 30 calls/s, one line each, until a phase is reached.
+watch() {
+  local until=" $* " total_ok=0 line p
+  while :; do
+    p=$(phase)
+    line=$(inNs "$BUILD/src/cli/pennant-load" "$GATEWAY" -a "$HOST" -m "$METHOD" -f 1=demo -r 30 -d 3 -o json |
+      python3 -c 'import json,sys; r=json.load(sys.stdin)
+v=" ".join(f"{k} {n}" for k,n in sorted(r["byVersion"].items())); c=" ".join(f"{k} {n}" for k,n in sorted(r["byCode"].items()))
+print(f"{v:<16} | {c}")')
+    printf '   %4ss  %-12s canary %3s%%  | last 3s: %s\n' "$SECONDS" "$p" "$(weight)" "$line"
+    [[ $until == *" $p "* ]] && return 0
+    ((SECONDS < 600)) || { echo "   timed out; controller log:"; tail -20 "$DIR/controller.log"; return 1; }
+  done
 }
-# leave_phase PHASE: wait (quietly, up to 60 s) until the controller has moved the Canary on.
-leave_phase() {
-  for _ in $(seq 600); do [[ "$(phase)" != "$1" ]] && return 0; sleep 0.1; done
-}
-
-say "Waiting for Pennant to initialise the canary (primary Deployment, Services, GRPCRoute)"
-watch_until Initialized
-kubectl -n "$NS" get deploy,svc,grpcroute -o name | sed 's/^/   /'
-
-release() {  # release VERSION
-  kubectl -n "$NS" patch deployment greeter --type merge \
-    -p "{\"spec\":{\"template\":{\"metadata\":{\"labels\":{\"version\":\"$1\"}},\"spec\":{\"containers\":[{\"name\":\"greeter\",\"image\":\"ghcr.io/example/greeter:$1\"}]}}}}" >/dev/null
+release() {  # release VERSION [FAULT_RATE]
+  local env='[]'
+  [[ -n ${2:-} ]] && env="[{\"name\":\"GREETER_FAULT_RATE\",\"value\":\"$2\"}]"
+  kubectl -n "$NS" patch deployment greeter --type strategic -p \
+    "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"greeter\",\"image\":\"example.com/greeter:$1\",\"env\":$env}]}}}}" >/dev/null
 }
 
 say "Rolling out v2 (healthy): Pennant shifts traffic step by step while grpc-success-rate holds"
 release v2
 start=$SECONDS
-watch_until Succeeded,Failed
-v2_phase="$(phase)"; v2_time=$((SECONDS - start))
-v2_image="$(kubectl -n "$NS" get deploy greeter-primary -o jsonpath='{.spec.template.spec.containers[0].image}')"
+watch Succeeded Failed
+v2_phase=$(phase) v2_time=$((SECONDS - start))
+v2_image=$(kubectl -n "$NS" get deploy greeter-primary -o jsonpath='{.spec.template.spec.containers[0].image}')
 
-say "Rolling out v3 (faulty: 25% UNAVAILABLE): the check fails and Pennant rolls back"
-release v3
+say "Rolling out v3 (faulty: 25% of calls UNAVAILABLE): the check fails and Pennant rolls back"
+release v3 0.25
 start=$SECONDS
-leave_phase Succeeded
-watch_until Failed,Succeeded
-v3_phase="$(phase)"; v3_time=$((SECONDS - start))
-v3_image="$(kubectl -n "$NS" get deploy greeter-primary -o jsonpath='{.spec.template.spec.containers[0].image}')"
+for _ in $(seq 100); do [[ "$(phase)" != Succeeded ]] && break; sleep 0.1; done
+watch Failed Succeeded
+v3_phase=$(phase) v3_time=$((SECONDS - start))
+watch Failed >/dev/null  # one more window: every call back on v2
+v3_image=$(kubectl -n "$NS" get deploy greeter-primary -o jsonpath='{.spec.template.spec.containers[0].image}')
 
 say "pennant status greeter -n $NS (also: kubectl pennant status ...)"
-"$PENNANT" status greeter -n "$NS" | sed 's/^/   /'
+inNs "$PENNANT" status greeter -n "$NS" | sed 's/^/   /'
 
 say "Summary"
-note "v2: $v2_phase after ${v2_time}s; primary now runs $v2_image"
-note "v3: $v3_phase after ${v3_time}s; primary still runs $v3_image; route: $(weights)"
-note "failed-check events: $(kubectl -n "$NS" get events.events.k8s.io --field-selector regarding.name=greeter -o jsonpath='{range .items[*]}{.note}{"\n"}{end}' | grep -ci 'grpc-success-rate' || true)"
-if [[ "$v2_phase" == Succeeded && "$v3_phase" == Failed && "$v2_image" == *:v2 && "$v3_image" == *:v2 ]]; then
-  note "demo passed: v2 promoted, v3 rolled back"
+note "v2: $v2_phase after ${v2_time}s; the primary runs $v2_image"
+note "v3: $v3_phase after ${v3_time}s; the primary still runs $v3_image; canary weight $(weight)%"
+last=$(inNs "$BUILD/src/cli/pennant-load" "$GATEWAY" -a "$HOST" -m "$METHOD" -f 1=demo -n 100 -r 100 -o json)
+note "100 calls now: $(echo "$last" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["byVersion"], r["byCode"])')"
+if [[ $v2_phase == Succeeded && $v3_phase == Failed && $v2_image == *:v2 && $v3_image == *:v2 ]] &&
+  echo "$last" | grep -q '"byVersion":{"v2":100}'; then
+  note "demo passed: v2 promoted, v3 rolled back, every call answered by v2"
 else
   note "demo did not go as expected; see $DIR/controller.log"; exit 1
 fi

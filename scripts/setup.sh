@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs everything Pennant needs from Debian's package registry and configures the build.
-# Idempotent: packages already present are not reinstalled, `apt-get update` runs at most once
-# per machine boot (marker under /var/lib/apt/lists).
+# Installs the Debian packages Pennant's build, tests and demo need (compilers, libraries, gRPC,
+# Prometheus, clang tools, iproute2 for the data plane's network namespace), and checks that Go is
+# there for the test bed's Go builds. Idempotent: packages already present are not reinstalled.
 set -euo pipefail
 
 PACKAGES=(
@@ -12,6 +12,8 @@ PACKAGES=(
   clang libclang-rt-14-dev clang-format clang-tidy
   libcpp-httplib-dev prometheus ccache
   zlib1g-dev libjemalloc-dev
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  iproute2 python3-yaml curl
 )
 
 missing=()

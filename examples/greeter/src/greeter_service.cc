@@ -52,6 +52,8 @@ grpc::Status unary(Backend& b, grpc::ServerContext* ctx, const std::string& serv
                    const std::string& greeting, const helloworld::HelloRequest* req, helloworld::HelloReply* reply) {
   CallObserver call(b.metrics, "unary", service, method);
   grpc::Status status = begin(b, ctx, service + "/" + method);
+  // A client error, which gRPC-aware success rates do not count against the server.
+  if (status.ok() && req->name().empty()) status = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "name is required");
   if (status.ok()) {
     reply->set_message(greeting + " " + req->name());
     reply->set_version(b.identity.version);
