@@ -27,6 +27,17 @@ bool oneOf(const std::string& p, std::initializer_list<const char*> phases) {
   return std::any_of(phases.begin(), phases.end(), [&](const char* q) { return p == q; });
 }
 
+// How long until `period` has passed since the RFC 3339 time `since` (0 when it has, or when
+// `since` does not parse), rounded up so a requeue never lands just before it.
+std::chrono::seconds untilPassed(const std::string& since, std::chrono::seconds period, Clock::TimePoint now) {
+  absl::Time start;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, since, &start, &error)) return std::chrono::seconds(0);
+  auto due = absl::ToChronoTime(start) + period;
+  if (now >= due) return std::chrono::seconds(0);
+  return std::chrono::ceil<std::chrono::seconds>(due - now);
+}
+
 // While Pennant waits for the target to come back during deletion it looks again sooner.
 constexpr std::chrono::seconds kTerminatingRequeue{5};
 
@@ -131,13 +142,7 @@ void Tick::initialize() {
 }
 
 std::chrono::seconds Tick::untilNextStep() const {
-  absl::Time last;
-  std::string error;
-  if (!absl::ParseTime(absl::RFC3339_full, before_.lastTransitionTime, &last, &error)) return std::chrono::seconds(0);
-  auto due = absl::ToChronoTime(last) + analysisInterval(canary_.analysis);
-  if (obs_.now >= due) return std::chrono::seconds(0);
-  // Round up so the requeue never lands just before the step is due.
-  return std::chrono::ceil<std::chrono::seconds>(due - obs_.now);
+  return untilPassed(before_.lastTransitionTime, analysisInterval(canary_.analysis), obs_.now);
 }
 
 bool Tick::newRevision() const {
@@ -156,12 +161,7 @@ void Tick::scaleDownCanary() {
 }
 
 std::chrono::seconds Tick::untilDrained() const {
-  absl::Time since;
-  std::string error;
-  if (!absl::ParseTime(absl::RFC3339_full, next_.lastTransitionTime, &since, &error)) return std::chrono::seconds(0);
-  auto due = absl::ToChronoTime(since) + drainPeriod(canary_.analysis);
-  if (obs_.now >= due) return std::chrono::seconds(0);
-  return std::chrono::ceil<std::chrono::seconds>(due - obs_.now);
+  return untilPassed(next_.lastTransitionTime, drainPeriod(canary_.analysis), obs_.now);
 }
 
 bool Tick::finishDrain() {
