@@ -6,8 +6,7 @@
 
 // jemalloc's control interface, present only when jemalloc is linked in; weak so that a glibc
 // build links without it and sees a null pointer.
-extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp, size_t newlen)
-    __attribute__((weak));
+extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp, size_t newlen) __attribute__((weak));
 
 namespace pennant {
 

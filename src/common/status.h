@@ -19,9 +19,9 @@ Status annotate(const Status& status, std::string_view context);
 }  // namespace pennant
 
 // Returns early from the enclosing function when `expr` (an absl::Status) is not OK.
-#define PENNANT_RETURN_IF_ERROR(expr)            \
-  do {                                           \
-    ::absl::Status pennant_status_ = (expr);     \
+#define PENNANT_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::absl::Status pennant_status_ = (expr);           \
     if (!pennant_status_.ok()) return pennant_status_; \
   } while (0)
 
