@@ -52,7 +52,8 @@ source "$DIR/dataplane/dataplane.env"
 export KUBECONFIG="$DIR/dataplane/cluster/kubeconfig"
 inNs() { "$ROOT/test/dataplane/dataplane.sh" exec "$DIR/dataplane" -- "$@"; }
 kubectl() { inNs "$BIN/kubectl" "$@"; }
-note "kube-apiserver, controller manager, scheduler, KWOK; Traefik $(basename "$(readlink -f "$BIN/traefik")" | sed 's/traefik-//') serving Gateway gateway-system/public-gw on $GATEWAY"
+source "$ROOT/test/cluster/versions.sh"
+note "kube-apiserver $K8S_VERSION, controller manager, scheduler, KWOK; Traefik $TRAEFIK_VERSION serving Gateway gateway-system/public-gw on $GATEWAY"
 note "Prometheus $PROMETHEUS_URL discovers the greeter Pods through the API server"
 
 inNs "$PENNANT" controller --kubeconfig "$KUBECONFIG" --namespace "$NS" --metrics-server "$PROMETHEUS_URL" \
@@ -81,14 +82,14 @@ echo $! >"$DIR/client-errors.pid"
 
 # watch PHASE...: back-to-back 3-second loads of 30 calls/s, one line each, until a phase is reached.
 watch() {
-  local until=" $* " total_ok=0 line p
+  local until=" $* " line p w
   while :; do
-    p=$(phase)
+    p=$(phase) w=$(weight)
     line=$(inNs "$BUILD/src/cli/pennant-load" "$GATEWAY" -a "$HOST" -m "$METHOD" -f 1=demo -r 30 -d 3 -o json |
       python3 -c 'import json,sys; r=json.load(sys.stdin)
 v=" ".join(f"{k} {n}" for k,n in sorted(r["byVersion"].items())); c=" ".join(f"{k} {n}" for k,n in sorted(r["byCode"].items()))
 print(f"{v:<16} | {c}")')
-    printf '   %4ss  %-12s canary %3s%%  | last 3s: %s\n' "$SECONDS" "$p" "$(weight)" "$line"
+    printf '   %4ss  %-12s canary %3s%%  | next 3s: %s\n' "$SECONDS" "$p" "$w" "$line"
     [[ $until == *" $p "* ]] && return 0
     ((SECONDS < 600)) || { echo "   timed out; controller log:"; tail -20 "$DIR/controller.log"; return 1; }
   done
