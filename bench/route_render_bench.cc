@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <new>
 
+#include "analysis/route_state.h"
 #include "api/canary.h"
 #include "router/gatewayapi/grpc_route.h"
 #include "router/gatewayapi/route_core.h"
@@ -105,7 +106,7 @@ Json storedRoute(int rules, int matchesPerRule) {
 // The managed GRPCRoute from the Canary: validation + rendering (what the controller does per write).
 void BM_RenderManagedRoute(benchmark::State& state) {
   auto canary = maximalCanary(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
-  auto routeState = pennant::router::routeStateFor(canary, 30, "Progressing");
+  auto routeState = pennant::analysis::routeStateFor(canary, 30, pennant::api::Phase::kProgressing);
   if (!gw::desiredRoute(canary, nullptr, routeState).ok()) {
     state.SkipWithError("canary does not render");
     return;

@@ -31,7 +31,7 @@ std::string scalerOpName(ScalerOp op) {
 
 struct Describer {
   std::string operator()(const SetRoute& a) const {
-    return "SetRoute(weight=" + std::to_string(a.state.canaryWeight) + ", phase=" + a.state.phase +
+    return "SetRoute(weight=" + std::to_string(a.state.canaryWeight) + (a.state.abRules ? ", A/B rules" : "") +
            (a.state.mirror ? ", mirror" : "") + ")";
   }
   std::string operator()(const ScaleCanaryFromZero&) const { return "ScaleCanaryFromZero"; }
@@ -39,10 +39,10 @@ struct Describer {
   std::string operator()(const PromotePrimary&) const { return "PromotePrimary"; }
   std::string operator()(const Autoscaler& a) const { return "Autoscaler(" + scalerOpName(a.op) + ")"; }
   std::string operator()(const RunWebhooks& a) const {
-    return "RunWebhooks(" + std::string(hookTypeName(a.type)) + ", phase=" + a.phase + ")";
+    return "RunWebhooks(" + std::string(hookTypeName(a.type)) + ", phase=" + std::string(phaseName(a.phase)) + ")";
   }
   std::string operator()(const RecordEvent& a) const {
-    return std::string(a.warning ? "Warning" : "Normal") + "Event(" + a.message + ")";
+    return std::string(kube::eventTypeName(a.type)) + "Event(" + a.message + ")";
   }
   std::string operator()(const SendAlert& a) const {
     return "Alert(" + severityName(a.severity) + ", " + a.message + ")";

@@ -8,16 +8,18 @@
 #include <vector>
 
 #include "analysis/hooks.h"
+#include "api/phase.h"
+#include "kube/event_type.h"
 #include "router/router.h"
 
 namespace pennant::analysis {
 
+using api::Phase;
+
 // Write the route (router::Router::setRoutes).
 struct SetRoute {
   router::RouteState state;
-  bool operator==(const SetRoute& o) const {
-    return state.canaryWeight == o.state.canaryWeight && state.phase == o.state.phase && state.mirror == o.state.mirror;
-  }
+  bool operator==(const SetRoute&) const = default;
 };
 
 // Scale the target (canary) Deployment up for a new revision. Flagger's ScaleFromZero: the
@@ -47,16 +49,16 @@ struct Autoscaler {
 // Fire-and-forget webhooks (post-rollout): their result does not change the decision.
 struct RunWebhooks {
   HookType type = HookType::kPostRollout;
-  std::string phase;  // the phase sent in the payload
+  Phase phase = Phase::kNone;  // the phase sent in the payload
   bool operator==(const RunWebhooks&) const = default;
 };
 
 // A Kubernetes Event on the Canary (reason "Synced", as Flagger). The shell also sends it to the
 // `event` webhooks (or the controller's event webhook), with `phase` in the payload.
 struct RecordEvent {
-  bool warning = false;
+  kube::EventType type = kube::EventType::kNormal;
   std::string message;
-  std::string phase;
+  Phase phase = Phase::kNone;
   bool operator==(const RecordEvent&) const = default;
 };
 
@@ -96,7 +98,7 @@ using Action =
     std::variant<SetRoute, ScaleCanaryFromZero, ScaleCanaryToZero, PromotePrimary, Autoscaler, RunWebhooks, RecordEvent,
                  SendAlert, RecordOutcome, RevertTarget, RevertRouting, AddFinalizer, RemoveFinalizer>;
 
-// A one-line description ("SetRoute(weight=10, phase=Progressing)"), for logs and test output.
+// A one-line description ("SetRoute(weight=10)", "RunWebhooks(post-rollout, phase=Failed)"), for logs and test output.
 std::string describe(const Action& action);
 
 }  // namespace pennant::analysis

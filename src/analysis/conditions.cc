@@ -3,9 +3,9 @@
 namespace pennant::analysis {
 namespace {
 
-const char* conditionStatus(std::string_view p) {
-  if (p == phase::kInitialized || p == phase::kSucceeded) return "True";
-  if (p == phase::kFailed) return "False";
+const char* conditionStatus(Phase p) {
+  if (p == Phase::kInitialized || p == Phase::kSucceeded) return "True";
+  if (p == Phase::kFailed) return "False";
   return "Unknown";
 }
 
@@ -19,26 +19,31 @@ const Json* findPromotedCondition(const Json& conditions) {
   return nullptr;
 }
 
-std::string promotedMessage(std::string_view p, std::string_view kind) {
+std::string promotedMessage(Phase p, std::string_view kind) {
   std::string k(kind);
-  if (p == phase::kInitialized) return k + " initialization completed.";
-  if (p == phase::kWaiting || p == phase::kWaitingPromotion) return "Waiting for approval.";
-  if (p == phase::kProgressing) return "New revision detected, progressing canary analysis.";
-  if (p == phase::kPromoting) return "Canary analysis completed, starting primary rolling update.";
-  if (p == phase::kFinalising) return "Canary analysis completed, routing all traffic to primary.";
-  if (p == phase::kSucceeded) return "Canary analysis completed successfully, promotion finished.";
-  if (p == phase::kFailed) return "Canary analysis failed, " + k + " scaled to zero.";
+  if (p == Phase::kInitialized) return k + " initialization completed.";
+  if (p == Phase::kWaiting || p == Phase::kWaitingPromotion) return "Waiting for approval.";
+  if (p == Phase::kProgressing) return "New revision detected, progressing canary analysis.";
+  if (p == Phase::kPromoting) return "Canary analysis completed, starting primary rolling update.";
+  if (p == Phase::kFinalising) return "Canary analysis completed, routing all traffic to primary.";
+  if (p == Phase::kSucceeded) return "Canary analysis completed successfully, promotion finished.";
+  if (p == Phase::kFailed) return "Canary analysis failed, " + k + " scaled to zero.";
   return "New " + k + " detected, starting initialization.";
 }
 
-Json promotedConditions(const Json& conditions, std::string_view p, std::string_view kind, Clock::TimePoint now) {
+Json promotedConditions(const Json& conditions, Phase p, std::string_view kind, Clock::TimePoint now) {
   const Json* current = findPromotedCondition(conditions);
   std::string status = conditionStatus(p);
   std::string stamp = formatRfc3339(now);
-  if (current && stringAt(*current, {"status"}) == status && stringAt(*current, {"reason"}) == p) return conditions;
+  if (current && stringAt(*current, {"status"}) == status && stringAt(*current, {"reason"}) == phaseName(p))
+    return conditions;
   Json condition = {
-      {"type", "Promoted"},          {"status", status},         {"lastUpdateTime", stamp},
-      {"lastTransitionTime", stamp}, {"reason", std::string(p)}, {"message", promotedMessage(p, kind)},
+      {"type", "Promoted"},
+      {"status", status},
+      {"lastUpdateTime", stamp},
+      {"lastTransitionTime", stamp},
+      {"reason", std::string(phaseName(p))},
+      {"message", promotedMessage(p, kind)},
   };
   if (current && stringAt(*current, {"status"}) == status) {
     condition["lastTransitionTime"] = stringAt(*current, {"lastTransitionTime"}, stamp);
@@ -54,29 +59,28 @@ Json promotedConditions(const Json& conditions, std::string_view p, std::string_
   return out;
 }
 
-void syncStatus(api::CanaryStatus& status, const api::Canary& canary, std::string_view p, int64_t weight,
-                int64_t failedChecks, int64_t iterations, const std::string& revision, const Json& trackedConfigs,
-                Clock::TimePoint now) {
-  status.phase = std::string(p);
+void syncStatus(api::CanaryStatus& status, const api::Canary& canary, Phase p, int64_t weight, int64_t failedChecks,
+                int64_t iterations, const std::string& revision, const Json& trackedConfigs, Clock::TimePoint now) {
+  status.phase = p;
   status.canaryWeight = weight;
   status.failedChecks = failedChecks;
   status.iterations = iterations;
   status.lastAppliedSpec = revision;
   status.trackedConfigs = trackedConfigs;
-  if (p == phase::kInitialized) status.lastPromotedSpec = revision;
+  if (p == Phase::kInitialized) status.lastPromotedSpec = revision;
   status.lastTransitionTime = formatRfc3339(now);
   status.conditions = promotedConditions(status.conditions, p, canary.targetRef.kind, now);
 }
 
-void setStatusPhase(api::CanaryStatus& status, const api::Canary& canary, std::string_view p, Clock::TimePoint now) {
-  status.phase = std::string(p);
+void setStatusPhase(api::CanaryStatus& status, const api::Canary& canary, Phase p, Clock::TimePoint now) {
+  status.phase = p;
   status.lastTransitionTime = formatRfc3339(now);
-  if (p != phase::kProgressing && p != phase::kWaiting && p != phase::kPromoting) {
+  if (p != Phase::kProgressing && p != Phase::kWaiting && p != Phase::kPromoting) {
     status.canaryWeight = 0;
     status.iterations = 0;
-    if (p == phase::kWaitingPromotion) status.iterations = canary.analysis.iterations - 1;
+    if (p == Phase::kWaitingPromotion) status.iterations = canary.analysis.iterations - 1;
   }
-  if (p == phase::kInitialized || p == phase::kSucceeded) status.lastPromotedSpec = status.lastAppliedSpec;
+  if (p == Phase::kInitialized || p == Phase::kSucceeded) status.lastPromotedSpec = status.lastAppliedSpec;
   status.conditions = promotedConditions(status.conditions, p, canary.targetRef.kind, now);
 }
 

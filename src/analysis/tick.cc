@@ -9,6 +9,9 @@
 #include "workload/revision.h"
 
 namespace pennant::analysis::internal {
+
+using kube::EventType::kNormal;
+using kube::EventType::kWarning;
 namespace {
 
 bool hasFinalizer(const api::Canary& canary) {
@@ -21,10 +24,6 @@ bool hasFinalizer(const api::Canary& canary) {
 bool isDeleting(const api::Canary& canary) {
   const Json* ts = findPath(canary.metadata, {"deletionTimestamp"});
   return ts && !ts->is_null();
-}
-
-bool oneOf(const std::string& p, std::initializer_list<const char*> phases) {
-  return std::any_of(phases.begin(), phases.end(), [&](const char* q) { return p == q; });
 }
 
 // How long until `period` has passed since the RFC 3339 time `since` (0 when it has, or when
@@ -51,15 +50,15 @@ Tick::Tick(const api::Canary& canary, const api::CanaryStatus& status, const Obs
 Decision Tick::run() {
   if (!handleFinalizer()) {
     if (canary_.suspend) {
-      event(false, "skipping canary run as object is suspended");
+      event(kNormal, "skipping canary run as object is suspended");
     } else {
       // Flagger's syncHandler: a Canary without the Promoted condition starts initializing.
       if (!findPromotedCondition(next_.conditions)) {
-        next_.phase = phase::kInitializing;
+        next_.phase = Phase::kInitializing;
         next_.lastTransitionTime = formatRfc3339(obs_.now);
-        next_.conditions = promotedConditions(next_.conditions, phase::kInitializing, canary_.targetRef.kind, obs_.now);
+        next_.conditions = promotedConditions(next_.conditions, Phase::kInitializing, canary_.targetRef.kind, obs_.now);
       }
-      if (next_.phase.empty() || next_.phase == phase::kInitializing) {
+      if (api::isInitialising(next_.phase)) {
         initialize();
       } else {
         advance();
@@ -95,13 +94,13 @@ bool Tick::handleFinalizer() {
     return true;
   }
   decision_.requeueAfter = kTerminatingRequeue;
-  if (next_.phase == phase::kTerminated) {
+  if (next_.phase == Phase::kTerminated) {
     decision_.actions.push_back(RemoveFinalizer{});
     return true;
   }
-  if (next_.phase != phase::kTerminating) {
-    setStatusPhase(next_, canary_, phase::kTerminating, obs_.now);
-    event(false, "Terminating canary " + name());
+  if (next_.phase != Phase::kTerminating) {
+    setStatusPhase(next_, canary_, Phase::kTerminating, obs_.now);
+    event(kNormal, "Terminating canary " + name());
     if (!canary_.autoscalerRef.is_null()) scaler(ScalerOp::kResumeTarget);
     decision_.actions.push_back(RevertTarget{});
     return true;  // readiness observed before RevertTarget ran says nothing: look again
@@ -112,8 +111,8 @@ bool Tick::handleFinalizer() {
     return true;
   }
   decision_.actions.push_back(RevertRouting{});
-  setStatusPhase(next_, canary_, phase::kTerminated, obs_.now);
-  event(false, "Terminated canary " + name());
+  setStatusPhase(next_, canary_, Phase::kTerminated, obs_.now);
+  event(kNormal, "Terminated canary " + name());
   decision_.actions.push_back(RemoveFinalizer{});
   return true;
 }
@@ -121,12 +120,12 @@ bool Tick::handleFinalizer() {
 void Tick::initialize() {
   if (!obs_.primary || !obs_.primary->ready) {
     if (obs_.primary && !obs_.primary->retriable) {
-      event(true, obs_.primary->reason);
+      event(kWarning, obs_.primary->reason);
       rollback();
       return;
     }
     std::string reason = obs_.primary ? obs_.primary->reason : canary_.targetRef.name + "-primary not found";
-    event(true, reason);
+    event(kWarning, reason);
     hold(reason);
     return;
   }
@@ -135,9 +134,9 @@ void Tick::initialize() {
     scaler(ScalerOp::kPauseTarget);
   }
   decision_.actions.push_back(ScaleCanaryToZero{});
-  setRoute(0, phase::kInitialized);
-  syncStatus(next_, canary_, phase::kInitialized, 0, 0, 0, obs_.targetRevision, obs_.trackedConfigs, obs_.now);
-  event(false, "Initialization done! " + name());
+  setRoute(0, Phase::kInitialized);
+  syncStatus(next_, canary_, Phase::kInitialized, 0, 0, 0, obs_.targetRevision, obs_.trackedConfigs, obs_.now);
+  event(kNormal, "Initialization done! " + name());
   alert(AlertSeverity::kInfo, "New " + canary_.targetRef.kind + " detected, initialization completed.", true);
 }
 
@@ -191,10 +190,10 @@ bool Tick::finishDrain() {
 }
 
 void Tick::advance() {
-  const std::string p = next_.phase;
+  const Phase p = next_.phase;
   if (finishDrain()) return;
   bool changed = newRevision();
-  if (p == phase::kFailed) {
+  if (p == Phase::kFailed) {
     // Flagger re-syncs lastAppliedSpec while Failed, so reverting the target to the promoted
     // revision starts no run. Pennant leaves lastTransitionTime alone when nothing changed.
     if (next_.lastAppliedSpec != obs_.targetRevision || next_.trackedConfigs != obs_.trackedConfigs) {
@@ -204,16 +203,14 @@ void Tick::advance() {
     }
   }
   if (handleUserRequests()) return;
-  bool active =
-      oneOf(p, {phase::kProgressing, phase::kWaiting, phase::kWaitingPromotion, phase::kPromoting, phase::kFinalising});
-  if (!active && !changed) return;
+  if (!api::isActive(p) && !changed) return;
 
   if (!canary_.skipAnalysis) {
     if (!obs_.primary || !obs_.primary->ready) {
       std::string reason = obs_.primary ? obs_.primary->reason : canary_.targetRef.name + "-primary not found";
-      event(true, reason);
+      event(kWarning, reason);
       if (obs_.primary && !obs_.primary->retriable) {
-        if (p == phase::kPromoting || p == phase::kFinalising) {
+        if (p == Phase::kPromoting || p == Phase::kFinalising) {
           failPromotion(reason);
         } else {
           rollback();
@@ -227,18 +224,18 @@ void Tick::advance() {
 
   if (!obs_.route) {
     std::string reason = obs_.routeError.empty() ? "route weights unavailable" : obs_.routeError;
-    event(true, reason);
+    event(kWarning, reason);
     hold(reason);
     return;
   }
   const int64_t weight = obs_.route->canary;
   const bool mirrored = obs_.route->mirrored;
 
-  if (!oneOf(p, {phase::kProgressing, phase::kWaitingPromotion, phase::kPromoting, phase::kFinalising})) {
+  if (!api::isAnalysing(p) && p != Phase::kPromoting && p != Phase::kFinalising) {
     startRun();
     return;
   }
-  if ((p == phase::kProgressing || p == phase::kWaitingPromotion) && changed) {
+  if (api::isAnalysing(p) && changed) {
     if (promoteRequested()) dismissRequests("a new revision restarted the analysis");
     restartRun();
     return;
@@ -247,12 +244,12 @@ void Tick::advance() {
   if (!obs_.canary || !obs_.canary->ready) {
     std::string reason = obs_.canary ? obs_.canary->reason : canary_.targetRef.name + " not found";
     if (obs_.canary && !obs_.canary->retriable) {
-      event(true, "Rolling back " + name() + " progress deadline exceeded " + reason);
+      event(kWarning, "Rolling back " + name() + " progress deadline exceeded " + reason);
       alert(AlertSeverity::kError, "Progress deadline exceeded " + reason);
       rollback();
       return;
     }
-    event(true, reason);
+    event(kWarning, reason);
     hold(reason);
     return;
   }
@@ -272,28 +269,28 @@ void Tick::advance() {
     return;
   }
 
-  if (p == phase::kProgressing || p == phase::kWaitingPromotion) {
+  if (p == Phase::kProgressing || p == Phase::kWaitingPromotion) {
     auto results = gates_.hooks(HookType::kRollback);
     if (!results) return missing(HookType::kRollback);
     for (const auto& r : *results) {
       if (!r.passed) {
-        event(false, "Rollback hook " + r.name + " not signaling a rollback");
+        event(kNormal, "Rollback hook " + r.name + " not signaling a rollback");
         continue;
       }
-      event(true, "Rollback check " + r.name + " passed");
-      event(true, "Rolling back " + name() + " manual webhook invoked");
+      event(kWarning, "Rollback check " + r.name + " passed");
+      event(kWarning, "Rolling back " + name() + " manual webhook invoked");
       alert(AlertSeverity::kWarn, "Rolling back manual webhook invoked");
       rollback();
       return;
     }
   }
 
-  if (p == phase::kPromoting) {
+  if (p == Phase::kPromoting) {
     if (!canary_.autoscalerRef.is_null()) scaler(ScalerOp::kReconcilePrimary);
     promotionShift(weight);
     return;
   }
-  if (p == phase::kFinalising) {
+  if (p == Phase::kFinalising) {
     finalise();
     return;
   }
@@ -314,67 +311,67 @@ void Tick::startRun() {
   auto specs = hooksOfType(canary_, HookType::kConfirmRollout);
   for (const auto& r : *results) {
     if (r.passed) {
-      event(false, "Confirm-rollout check " + r.name + " passed");
+      event(kNormal, "Confirm-rollout check " + r.name + " passed");
       continue;
     }
-    if (next_.phase != phase::kWaiting) {
-      setStatusPhase(next_, canary_, phase::kWaiting, obs_.now);
-      event(true, "Halt " + name() + " advancement waiting for approval " + r.name);
+    if (next_.phase != Phase::kWaiting) {
+      setStatusPhase(next_, canary_, Phase::kWaiting, obs_.now);
+      event(kWarning, "Halt " + name() + " advancement waiting for approval " + r.name);
       bool muted =
           std::any_of(specs.begin(), specs.end(), [&](const HookSpec& h) { return h.name == r.name && h.muteAlert; });
       if (!muted) alert(AlertSeverity::kWarn, "Canary is waiting for approval.");
     }
     return;
   }
-  event(false, "New revision detected! Scaling up " + target(), phase::kProgressing);
+  event(kNormal, "New revision detected! Scaling up " + target(), Phase::kProgressing);
   alert(AlertSeverity::kInfo, "New revision detected, progressing canary analysis.", true);
   if (!canary_.autoscalerRef.is_null()) scaler(ScalerOp::kResumeTarget);
   decision_.actions.push_back(ScaleCanaryFromZero{});
-  syncStatus(next_, canary_, phase::kProgressing, 0, 0, 0, obs_.targetRevision, obs_.trackedConfigs, obs_.now);
+  syncStatus(next_, canary_, Phase::kProgressing, 0, 0, 0, obs_.targetRevision, obs_.trackedConfigs, obs_.now);
 }
 
 void Tick::restartRun() {
-  event(false, "New revision detected! Restarting analysis for " + target());
-  setRoute(0, phase::kProgressing);
-  syncStatus(next_, canary_, phase::kProgressing, 0, 0, 0, obs_.targetRevision, obs_.trackedConfigs, obs_.now);
+  event(kNormal, "New revision detected! Restarting analysis for " + target());
+  setRoute(0, Phase::kProgressing);
+  syncStatus(next_, canary_, Phase::kProgressing, 0, 0, 0, obs_.targetRevision, obs_.trackedConfigs, obs_.now);
 }
 
 void Tick::rollback() {
   if (next_.failedChecks >= analysisThreshold(canary_.analysis)) {
     std::string n = std::to_string(next_.failedChecks);
-    event(true, "Rolling back " + name() + " failed checks threshold reached " + n);
+    event(kWarning, "Rolling back " + name() + " failed checks threshold reached " + n);
     alert(AlertSeverity::kError, "Failed checks threshold reached " + n);
   }
-  setRoute(0, phase::kFailed);
-  event(true, "Canary failed! Scaling down " + name(), phase::kFailed);
-  syncStatus(next_, canary_, phase::kFailed, 0, 0, 0, obs_.targetRevision, obs_.trackedConfigs, obs_.now);
+  setRoute(0, Phase::kFailed);
+  event(kWarning, "Canary failed! Scaling down " + name(), Phase::kFailed);
+  syncStatus(next_, canary_, Phase::kFailed, 0, 0, 0, obs_.targetRevision, obs_.trackedConfigs, obs_.now);
   scaleDownCanary();
   decision_.actions.push_back(RecordOutcome{false, "completed"});
-  decision_.actions.push_back(RunWebhooks{HookType::kPostRollout, phase::kFailed});
+  decision_.actions.push_back(RunWebhooks{HookType::kPostRollout, Phase::kFailed});
 }
 
 void Tick::failPromotion(const std::string& reason) {
   // The primary is broken mid-promotion: the canary is the only healthy copy of the new
   // revision, so traffic goes to it rather than back to the primary (Flagger 1.44).
-  event(true, "Promotion of " + target() + " failed, primary not ready: " + reason);
+  event(kWarning, "Promotion of " + target() + " failed, primary not ready: " + reason);
   alert(AlertSeverity::kError, "Promotion failed, primary not ready: " + reason);
-  setRoute(kTotalWeight, phase::kFailed);
-  syncStatus(next_, canary_, phase::kFailed, kTotalWeight, 0, 0, obs_.targetRevision, obs_.trackedConfigs, obs_.now);
+  setRoute(kTotalWeight, Phase::kFailed);
+  syncStatus(next_, canary_, Phase::kFailed, kTotalWeight, 0, 0, obs_.targetRevision, obs_.trackedConfigs, obs_.now);
   decision_.actions.push_back(RecordOutcome{false, "completed"});
-  decision_.actions.push_back(RunWebhooks{HookType::kPostRollout, phase::kFailed});
+  decision_.actions.push_back(RunWebhooks{HookType::kPostRollout, Phase::kFailed});
 }
 
 void Tick::skipAnalysis() {
-  setRoute(0, phase::kSucceeded);
-  event(false,
+  setRoute(0, Phase::kSucceeded);
+  event(kNormal,
         "Copying " + target() + " template spec to " + canary_.targetRef.name + "-primary." + canary_.namespace_);
   decision_.actions.push_back(PromotePrimary{});
   if (!canary_.autoscalerRef.is_null()) scaler(ScalerOp::kReconcilePrimary);
-  setStatusPhase(next_, canary_, phase::kSucceeded, obs_.now);
+  setStatusPhase(next_, canary_, Phase::kSucceeded, obs_.now);
   scaleDownCanary();
   decision_.actions.push_back(RecordOutcome{true, "skipped"});
-  decision_.actions.push_back(RunWebhooks{HookType::kPostRollout, phase::kSucceeded});
-  event(false, "Promotion completed! Canary analysis was skipped for " + target(), phase::kSucceeded);
+  decision_.actions.push_back(RunWebhooks{HookType::kPostRollout, Phase::kSucceeded});
+  event(kNormal, "Promotion completed! Canary analysis was skipped for " + target(), Phase::kSucceeded);
   alert(AlertSeverity::kInfo, "Canary analysis was skipped, promotion finished.");
 }
 
@@ -382,18 +379,18 @@ void Tick::promotionShift(int64_t weight) {
   if (canary_.analysis.stepWeightPromotion.value_or(0) <= 0 || weight <= 0) {
     // Without stepWeightPromotion everything moves at once. (With it, Flagger stalls forever in
     // Promoting when the read-back weight is already 0; Pennant finalises instead.)
-    event(false, "Routing all traffic to primary");
-    setRoute(0, phase::kFinalising);
-    setStatusPhase(next_, canary_, phase::kFinalising, obs_.now);
+    event(kNormal, "Routing all traffic to primary");
+    setRoute(0, Phase::kFinalising);
+    setStatusPhase(next_, canary_, Phase::kFinalising, obs_.now);
     return;
   }
   int64_t canaryWeight = promotionWeight(canary_.analysis, weight);
   int64_t primaryWeight = kTotalWeight - canaryWeight;
   bool done = primaryWeight == kTotalWeight;
-  setRoute(canaryWeight, done ? phase::kFinalising : phase::kPromoting);
-  event(false, "Advance " + name() + " primary weight " + std::to_string(primaryWeight));
+  setRoute(canaryWeight, done ? Phase::kFinalising : Phase::kPromoting);
+  event(kNormal, "Advance " + name() + " primary weight " + std::to_string(primaryWeight));
   if (done) {
-    setStatusPhase(next_, canary_, phase::kFinalising, obs_.now);
+    setStatusPhase(next_, canary_, Phase::kFinalising, obs_.now);
   } else {
     setStatusWeight(next_, canaryWeight, obs_.now);
   }
@@ -409,10 +406,10 @@ void Tick::finalise() {
   }
   if (!canary_.autoscalerRef.is_null()) scaler(ScalerOp::kPauseTarget);
   decision_.actions.push_back(ScaleCanaryToZero{});
-  setStatusPhase(next_, canary_, phase::kSucceeded, obs_.now);
+  setStatusPhase(next_, canary_, Phase::kSucceeded, obs_.now);
   decision_.actions.push_back(RecordOutcome{true, "completed"});
-  decision_.actions.push_back(RunWebhooks{HookType::kPostRollout, phase::kSucceeded});
-  event(false, "Promotion completed! Scaling down " + target(), phase::kSucceeded);
+  decision_.actions.push_back(RunWebhooks{HookType::kPostRollout, Phase::kSucceeded});
+  event(kNormal, "Promotion completed! Scaling down " + target(), Phase::kSucceeded);
   alert(AlertSeverity::kInfo, "Canary analysis completed successfully, promotion finished.");
 }
 

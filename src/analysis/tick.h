@@ -67,9 +67,10 @@ class Tick {
   void promote();
 
   // Outputs.
-  void event(bool warning, std::string message, std::string phase = "");
+  // The Event carries `phase` when given, else the phase the tick has reached when it is called.
+  void event(kube::EventType type, std::string message, std::optional<Phase> phase = std::nullopt);
   void alert(AlertSeverity severity, std::string message, bool withMetadata = false);
-  void setRoute(int64_t weight, const std::string& phase, bool mirror = false);
+  void setRoute(int64_t weight, Phase phase, bool mirror = false);
   void scaler(ScalerOp op);
   void hold(std::string reason);
   void missing(HookType type);

@@ -3,10 +3,14 @@
 #include <algorithm>
 
 #include "analysis/conditions.h"
+#include "analysis/route_state.h"
 #include "analysis/tick.h"
 #include "analysis/weights.h"
 
 namespace pennant::analysis::internal {
+
+using kube::EventType::kNormal;
+using kube::EventType::kWarning;
 namespace {
 
 bool muted(const api::Canary& canary, HookType type, const std::string& hookName) {
@@ -19,7 +23,7 @@ bool muted(const api::Canary& canary, HookType type, const std::string& hookName
 void Tick::analyse(int64_t weight, bool mirrored) {
   bool firstStep = weight == 0 && next_.iterations == 0 && !(canary_.analysis.mirror && mirrored);
   if (firstStep) {
-    event(false, "Starting canary analysis for " + target());
+    event(kNormal, "Starting canary analysis for " + target());
     if (!preRolloutPassed()) return;
   } else if (!analysisPassed()) {
     return;
@@ -45,11 +49,11 @@ bool Tick::preRolloutPassed() {
   }
   for (const auto& r : *results) {
     if (!r.passed) {
-      event(true, "Halt " + name() + " advancement pre-rollout check " + r.name + " failed " + r.message);
+      event(kWarning, "Halt " + name() + " advancement pre-rollout check " + r.name + " failed " + r.message);
       countFailedCheck();
       return false;
     }
-    event(false, "Pre-rollout check " + r.name + " passed");
+    event(kNormal, "Pre-rollout check " + r.name + " passed");
   }
   return true;
 }
@@ -62,7 +66,7 @@ bool Tick::analysisPassed() {
   }
   for (const auto& r : *hooks) {
     if (!r.passed) {
-      event(true, "Halt " + name() + " advancement external check " + r.name + " failed " + r.message);
+      event(kWarning, "Halt " + name() + " advancement external check " + r.name + " failed " + r.message);
       countFailedCheck();
       return false;
     }
@@ -76,7 +80,7 @@ bool Tick::analysisPassed() {
   for (const auto& c : *checks) {
     if (c.passed) continue;
     // One Event per failed check (Flagger stops at the first; Pennant reports each it was given).
-    event(true, c.message.empty() ? "Halt " + name() + " advancement " + c.name + " check failed" : c.message);
+    event(kWarning, c.message.empty() ? "Halt " + name() + " advancement " + c.name + " check failed" : c.message);
     failed = true;
   }
   if (failed) countFailedCheck();
@@ -90,7 +94,7 @@ void Tick::runAb() {
   if (total > next_.iterations) {
     setRoute(kTotalWeight, next_.phase);
     setStatusIterations(next_, next_.iterations + 1, obs_.now);
-    event(false,
+    event(kNormal,
           "Advance " + name() + " canary iteration " + std::to_string(next_.iterations) + "/" + std::to_string(total));
     return;
   }
@@ -104,14 +108,14 @@ void Tick::runBlueGreen(bool mirrored) {
     // With mirroring, requests are mirrored to the canary for the whole blue/green test.
     if (canary_.analysis.mirror && !mirrored) setRoute(0, next_.phase, true);
     setStatusIterations(next_, next_.iterations + 1, obs_.now);
-    event(false,
+    event(kNormal,
           "Advance " + name() + " canary iteration " + std::to_string(next_.iterations) + "/" + std::to_string(total));
     return;
   }
   if (!promotionConfirmed()) return;
   if (total == next_.iterations) {
-    event(false, canary_.analysis.mirror ? "Stop traffic mirroring and route all traffic to canary"
-                                         : "Routing all traffic to canary");
+    event(kNormal, canary_.analysis.mirror ? "Stop traffic mirroring and route all traffic to canary"
+                                           : "Routing all traffic to canary");
     setRoute(kTotalWeight, next_.phase);
     setStatusIterations(next_, next_.iterations + 1, obs_.now);
     return;
@@ -123,26 +127,26 @@ void Tick::runCanary(int64_t weight, bool mirrored) {
   // analysis.mirror is a blue/green feature on Gateway API routes (Flagger's router mirrors only
   // with iterations), so the canary strategy steps weights without a mirror step.
   if (nextStepWeight(canary_.analysis, weight) <= 0) return;
-  const std::string& p = next_.phase;
-  if (!mirrored && p != phase::kPromoting && p != phase::kWaitingPromotion && p != phase::kFinalising) {
+  const Phase p = next_.phase;
+  if (!mirrored && p != Phase::kPromoting && p != Phase::kWaitingPromotion && p != Phase::kFinalising) {
     auto results = gates_.hooks(HookType::kConfirmTrafficIncrease);
     if (!results) return missing(HookType::kConfirmTrafficIncrease);
     for (const auto& r : *results) {
       if (!r.passed) {
-        event(true, "Halt " + name() + " advancement waiting for traffic increase approval " + r.name);
+        event(kWarning, "Halt " + name() + " advancement waiting for traffic increase approval " + r.name);
         if (!muted(canary_, HookType::kConfirmTrafficIncrease, r.name)) {
           alert(AlertSeverity::kWarn, "Canary traffic increase is waiting for approval.");
         }
         return;
       }
-      event(false, "Confirm-traffic-increase check " + r.name + " passed");
+      event(kNormal, "Confirm-traffic-increase check " + r.name + " passed");
     }
   }
   if (weight < maxWeight(canary_.analysis)) {
     int64_t advanced = advancedWeight(canary_.analysis, weight);
     setRoute(advanced, next_.phase);
     setStatusWeight(next_, advanced, obs_.now);
-    event(false, "Advance " + name() + " canary weight " + std::to_string(advanced));
+    event(kNormal, "Advance " + name() + " canary weight " + std::to_string(advanced));
     return;
   }
   if (!promotionConfirmed()) return;
@@ -157,12 +161,12 @@ bool Tick::promotionConfirmed() {
   }
   for (const auto& r : *results) {
     if (r.passed) {
-      event(false, "Confirm-promotion check " + r.name + " passed");
+      event(kNormal, "Confirm-promotion check " + r.name + " passed");
       continue;
     }
-    if (next_.phase != phase::kWaitingPromotion) {
-      setStatusPhase(next_, canary_, phase::kWaitingPromotion, obs_.now);
-      event(true, "Halt " + name() + " advancement waiting for promotion approval " + r.name);
+    if (next_.phase != Phase::kWaitingPromotion) {
+      setStatusPhase(next_, canary_, Phase::kWaitingPromotion, obs_.now);
+      event(kWarning, "Halt " + name() + " advancement waiting for promotion approval " + r.name);
       if (!muted(canary_, HookType::kConfirmPromotion, r.name)) {
         alert(AlertSeverity::kWarn, "Canary promotion is waiting for approval.");
       }
@@ -175,25 +179,24 @@ bool Tick::promotionConfirmed() {
 }
 
 void Tick::promote() {
-  event(false,
+  event(kNormal,
         "Copying " + target() + " template spec to " + canary_.targetRef.name + "-primary." + canary_.namespace_);
   decision_.actions.push_back(PromotePrimary{});
-  setStatusPhase(next_, canary_, phase::kPromoting, obs_.now);
+  setStatusPhase(next_, canary_, Phase::kPromoting, obs_.now);
 }
 
-void Tick::event(bool warning, std::string message, std::string phaseOverride) {
-  decision_.actions.push_back(
-      RecordEvent{warning, std::move(message), phaseOverride.empty() ? next_.phase : std::move(phaseOverride)});
+void Tick::event(kube::EventType type, std::string message, std::optional<Phase> phase) {
+  decision_.actions.push_back(RecordEvent{type, std::move(message), phase.value_or(next_.phase)});
 }
 
 void Tick::alert(AlertSeverity severity, std::string message, bool withMetadata) {
   decision_.actions.push_back(SendAlert{severity, std::move(message), withMetadata});
 }
 
-void Tick::setRoute(int64_t weight, const std::string& p, bool mirror) {
+void Tick::setRoute(int64_t weight, Phase p, bool mirror) {
   router::RouteState state;
   state.canaryWeight = weight;
-  state.phase = p;
+  state.abRules = abRulesActive(canary_, p);
   state.mirror = mirror;
   decision_.actions.push_back(SetRoute{state});
 }

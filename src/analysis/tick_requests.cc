@@ -5,17 +5,21 @@
 #include "analysis/tick.h"
 
 namespace pennant::analysis::internal {
+
+using kube::EventType::kNormal;
+using kube::EventType::kWarning;
 namespace {
 
-bool isAnalysing(const std::string& p) {
-  return p == phase::kProgressing || p == phase::kWaiting || p == phase::kWaitingPromotion;
-}
+// An abort applies while the analysis runs or waits for its confirm-rollout approval.
+bool abortable(Phase p) { return api::isAnalysing(p) || p == Phase::kWaiting; }
 
 // Why a request cannot apply in phase `p` (for the Event).
-std::string notApplicable(const std::string& p) {
-  if (p == phase::kPromoting || p == phase::kFinalising) return "the promotion is already under way (" + p + ")";
-  if (p == phase::kWaiting) return "the rollout waits for its confirm-rollout approval (Waiting)";
-  return "no analysis is running (" + (p.empty() ? std::string("no phase") : p) + ")";
+std::string notApplicable(Phase p) {
+  if (p == Phase::kPromoting || p == Phase::kFinalising) {
+    return "the promotion is already under way (" + std::string(phaseName(p)) + ")";
+  }
+  if (p == Phase::kWaiting) return "the rollout waits for its confirm-rollout approval (Waiting)";
+  return "no analysis is running (" + (p == Phase::kNone ? std::string("no phase") : std::string(phaseName(p))) + ")";
 }
 
 }  // namespace
@@ -23,11 +27,11 @@ std::string notApplicable(const std::string& p) {
 bool Tick::promoteRequested() const { return promotePending(obs_.requests, next_); }
 
 bool Tick::handleUserRequests() {
-  const std::string p = next_.phase;
+  const Phase p = next_.phase;
   if (abortPending(obs_.requests, next_)) {
-    if (isAnalysing(p)) {
+    if (abortable(p)) {
       const std::string id = obs_.requests.abort;
-      event(true, "Rolling back " + name() + ": aborted by user (request " + id + ")");
+      event(kWarning, "Rolling back " + name() + ": aborted by user (request " + id + ")");
       alert(AlertSeverity::kWarn, "Rolling back: aborted by user");
       next_.handledRequests.abort = id;
       // A promotion asked for earlier is moot once the run is rolled back.
@@ -35,24 +39,25 @@ bool Tick::handleUserRequests() {
       rollback();
       return true;
     }
-    event(false, "Ignoring the abort request (" + obs_.requests.abort + ") for " + name() + ": " + notApplicable(p));
+    event(kNormal, "Ignoring the abort request (" + obs_.requests.abort + ") for " + name() + ": " + notApplicable(p));
     next_.handledRequests.abort = obs_.requests.abort;
   }
-  if (promoteRequested() && p != phase::kProgressing && p != phase::kWaitingPromotion) {
+  if (promoteRequested() && !api::isAnalysing(p)) {
     dismissRequests(notApplicable(p));
   }
   return false;
 }
 
 void Tick::dismissRequests(const std::string& why) {
-  event(false, "Ignoring the promote request (" + obs_.requests.promote + ") for " + name() + ": " + why);
+  event(kNormal, "Ignoring the promote request (" + obs_.requests.promote + ") for " + name() + ": " + why);
   next_.handledRequests.promote = obs_.requests.promote;
 }
 
 void Tick::promoteOnRequest() {
   const std::string id = obs_.requests.promote;
-  if (next_.phase == phase::kProgressing) {
-    event(false, "Promotion of " + name() + " requested by user (request " + id + "): skipping the remaining analysis");
+  if (next_.phase == Phase::kProgressing) {
+    event(kNormal,
+          "Promotion of " + name() + " requested by user (request " + id + "): skipping the remaining analysis");
   }
   // Denied: WaitingPromotion, and the request stays pending until the gate approves.
   if (!promotionConfirmed()) return;

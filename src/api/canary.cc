@@ -110,7 +110,8 @@ CanaryService parseService(FieldReader r, Problems& problems) {
 
 CanaryStatus parseStatus(FieldReader r) {
   CanaryStatus st;
-  st.phase = r.string("phase").value_or("");
+  // The CRD's enum admits only Flagger's phases; anything else reads as no status yet.
+  st.phase = parsePhase(r.string("phase").value_or("")).value_or(Phase::kNone);
   st.failedChecks = r.integer("failedChecks").value_or(0);
   st.canaryWeight = r.integer("canaryWeight").value_or(0);
   st.iterations = r.integer("iterations").value_or(0);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "api/phase.h"
 #include "api/problem.h"
 #include "common/json.h"
 #include "common/status.h"
@@ -119,7 +120,7 @@ struct HandledRequests {
 };
 
 struct CanaryStatus {
-  std::string phase;
+  Phase phase = Phase::kNone;
   int64_t failedChecks = 0;
   int64_t canaryWeight = 0;
   int64_t iterations = 0;

@@ -1,6 +1,7 @@
 // pennant render: the route the controller would write, computed offline by the same functions.
 #include <iostream>
 
+#include "analysis/route_state.h"
 #include "api/problem.h"
 #include "cli/commands.h"
 #include "cli/manifest_input.h"
@@ -25,7 +26,8 @@ int runRender(const RenderOptions& opts) {
     existing = readManifest(opts.routeFile, std::cerr);
     if (!existing) return 1;
   }
-  router::RouteState state = router::routeStateFor(*canary, opts.weight, opts.phase);
+  router::RouteState state =
+      analysis::routeStateFor(*canary, opts.weight, api::parsePhase(opts.phase).value_or(api::Phase::kNone));
   StatusOr<Json> route = router::gatewayapi::desiredRoute(*canary, existing ? &*existing : nullptr, state);
   if (!route.ok()) {
     printProblems(route.status(), std::cerr);
@@ -50,8 +52,7 @@ void registerRender(CLI::App& app) {
   cmd->add_option("--weight", opts->weight, "Canary weight of the shifted rules (A/B: of the A/B rules)")
       ->check(CLI::Range(0, 100));
   cmd->add_option("--phase", opts->phase, "Canary phase (default Progressing when --weight > 0, else Initialized)")
-      ->check(CLI::IsMember({"Initializing", "Initialized", "Waiting", "Progressing", "WaitingPromotion", "Promoting",
-                             "Finalising", "Succeeded", "Failed", "Terminating", "Terminated"}));
+      ->check(CLI::IsMember(api::phaseNames()));
   cmd->add_option("-o,--output", opts->output, "Output format")->check(CLI::IsMember({"yaml", "json"}));
   cmd->callback([opts] { setExitCode(runRender(*opts)); });
 }

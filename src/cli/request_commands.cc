@@ -29,23 +29,24 @@ enum class Request { kPromote, kAbort, kPause, kResume };
 
 // Why `request` cannot apply in `phase` ("" when it can). The controller would dismiss such a
 // request; the CLI says so at once instead of writing it.
-std::string notApplicable(Request request, const std::string& phase) {
-  namespace ph = analysis::phase;
+std::string notApplicable(Request request, api::Phase phase) {
+  using api::Phase;
+  const std::string name(api::phaseName(phase));
   if (request == Request::kPromote) {
-    if (phase == ph::kProgressing || phase == ph::kWaitingPromotion) return "";
-    if (phase == ph::kWaiting) return "it waits for its confirm-rollout approval (phase Waiting)";
-    if (phase == ph::kPromoting || phase == ph::kFinalising) {
-      return "it is already being promoted (phase " + phase + ")";
+    if (api::isAnalysing(phase)) return "";
+    if (phase == Phase::kWaiting) return "it waits for its confirm-rollout approval (phase Waiting)";
+    if (phase == Phase::kPromoting || phase == Phase::kFinalising) {
+      return "it is already being promoted (phase " + name + ")";
     }
   } else if (request == Request::kAbort) {
-    if (phase == ph::kProgressing || phase == ph::kWaiting || phase == ph::kWaitingPromotion) return "";
-    if (phase == ph::kPromoting || phase == ph::kFinalising) {
-      return "its promotion is under way (phase " + phase + "); roll back by reverting the target";
+    if (api::isAnalysing(phase) || phase == Phase::kWaiting) return "";
+    if (phase == Phase::kPromoting || phase == Phase::kFinalising) {
+      return "its promotion is under way (phase " + name + "); roll back by reverting the target";
     }
   } else {
     return "";
   }
-  return "no analysis is running (phase " + (phase.empty() ? std::string("<none>") : phase) + ")";
+  return "no analysis is running (phase " + (phase == Phase::kNone ? std::string("<none>") : name) + ")";
 }
 
 // The current time to the millisecond, in UTC: unique enough for a person's requests, and readable.
@@ -56,7 +57,7 @@ int runRequest(Request request, const RequestFlags& flags) {
   if (!conn.ok()) return printError(conn.status(), std::cerr);
   auto canary = conn->client->get(canaries(), conn->ns, flags.name);
   if (!canary.ok()) return printError(canary.status(), std::cerr);
-  const std::string phase = phaseOf(*canary);
+  const api::Phase phase = api::parsePhase(phaseOf(*canary)).value_or(api::Phase::kNone);
   const std::string verb = request == Request::kPromote ? "promote" : "abort";
   if (std::string why = notApplicable(request, phase); !why.empty()) {
     std::cerr << "error: cannot " << verb << " canary " << conn->ns << "/" << flags.name << ": " << why << "\n";

@@ -266,8 +266,7 @@ void registerStatus(CLI::App& app) {
   cmd->add_flag("-w,--watch", flags->watch, "keep watching: one line per change, until Ctrl-C");
   cmd->add_option("--until", flags->until, "with --watch CANARY: stop (exit 0) once the phase is one of these")
       ->delimiter(',')
-      ->check(CLI::IsMember({"Initializing", "Initialized", "Waiting", "Progressing", "WaitingPromotion", "Promoting",
-                             "Finalising", "Succeeded", "Failed", "Terminating", "Terminated"}));
+      ->check(CLI::IsMember(api::phaseNames()));
   cmd->add_option("--timeout", flags->timeout, "with --until: give up (exit 1) after this long, e.g. 10m");
   cmd->callback([flags] { setExitCode(runStatus(*flags)); });
 }

@@ -1,10 +1,11 @@
 // pennant validate: the checks `pennant render` and the controller run before writing a route.
 #include <iostream>
 
+#include "analysis/route_state.h"
 #include "cli/commands.h"
 #include "cli/manifest_input.h"
 #include "router/gatewayapi/route_core.h"
-#include "router/gatewayapi/route_validation.h"
+#include "validation/canary_checks.h"
 
 namespace pennant::cli {
 namespace {
@@ -12,14 +13,15 @@ namespace {
 int runValidate(const std::string& file) {
   auto canary = readCanary(file, std::cerr);
   if (!canary) return 1;
-  api::Problems problems = router::gatewayapi::validateCanaryForRouting(*canary);
+  api::Problems problems = validation::checkCanary(*canary);
   if (!problems.empty()) {
     for (const auto& p : problems) std::cerr << p.toString() << "\n";
     return 1;
   }
   if (!canary->routeRef) {
     // The largest route this Canary produces (A/B rules and mirror present) must fit the limits.
-    router::RouteState worst{100, "Progressing", canary->analysis.mirror};
+    router::RouteState worst = analysis::routeStateFor(*canary, 100, api::Phase::kProgressing);
+    worst.mirror = canary->analysis.mirror;
     StatusOr<Json> route = router::gatewayapi::desiredRoute(*canary, nullptr, worst);
     if (!route.ok()) {
       printProblems(route.status(), std::cerr);

@@ -35,17 +35,16 @@ Status ActionExecutor::execute(const analysis::Action& action) {
             // An HPA needs no pausing: it leaves a Deployment at zero replicas alone (Flagger's
             // HPAReconciler does nothing either); only the primary's mirror is written.
             if (a.op != analysis::ScalerOp::kReconcilePrimary) return absl::OkStatus();
-            const std::string& phase = ctx_.canary.status.phase;
-            return ctx_.workloads.reconcilePrimaryHpa(phase.empty() || phase == "Initializing");
+            return ctx_.workloads.reconcilePrimaryHpa(api::isInitialising(ctx_.canary.status.phase));
           },
           [&](const analysis::RunWebhooks& a) -> Status {
             for (const auto& r : ctx_.stages.runHooks(a.type, a.phase)) {
-              if (!r.passed) ctx_.events.record(ctx_.manifest, true, kSyncedReason, r.message);
+              if (!r.passed) ctx_.events.record(ctx_.manifest, kube::EventType::kWarning, kSyncedReason, r.message);
             }
             return absl::OkStatus();
           },
           [&](const analysis::RecordEvent& a) -> Status {
-            ctx_.events.record(ctx_.manifest, a.warning, kSyncedReason, a.message);
+            ctx_.events.record(ctx_.manifest, a.type, kSyncedReason, a.message);
             auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(ctx_.clock.now().time_since_epoch());
             ctx_.stages.sendEventHooks(a, millis.count());
             return absl::OkStatus();

@@ -35,7 +35,7 @@ class ActionExecutor {
  public:
   explicit ActionExecutor(ActionContext context) : ctx_(context) {}
   // Errors from route and workload writes; a route the Canary may not write (invalid input,
-  // owned by someone else) keeps its kInvalidArgument / kFailedPrecondition code.
+  // owned by someone else) keeps the router's Rejection (router/route_rejection.h).
   Status execute(const analysis::Action& action);
 
  private:

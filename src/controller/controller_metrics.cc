@@ -57,10 +57,11 @@ ControllerMetrics::ControllerMetrics(const std::string& version)
   info_.Add({{"version", version}, {"mesh_provider", "gatewayapi"}}).Set(1);
 }
 
-void ControllerMetrics::setStatus(const api::Canary& canary, const std::string& phase) {
+void ControllerMetrics::setStatus(const api::Canary& canary, api::Phase phase) {
+  // Flagger's flagger_canary_status: 0 running, 1 successful (and everything else), 2 failed.
   double value = 1;
-  if (phase == "Progressing") value = 0;
-  if (phase == "Failed") value = 2;
+  if (phase == api::Phase::kProgressing) value = 0;
+  if (phase == api::Phase::kFailed) value = 2;
   status_.Add({{"name", canary.name}, {"namespace", canary.namespace_}}).Set(value);
 }
 

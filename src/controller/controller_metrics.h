@@ -22,7 +22,7 @@ class ControllerMetrics {
   explicit ControllerMetrics(const std::string& version);
 
   // flagger_canary_status{name,namespace}: 0 running, 1 successful/idle, 2 failed (Flagger's).
-  void setStatus(const api::Canary& canary, const std::string& phase);
+  void setStatus(const api::Canary& canary, api::Phase phase);
   // flagger_canary_weight{workload,namespace} for `<target>-primary` and the target.
   void setWeight(const api::Canary& canary, int64_t primary, int64_t canaryWeight);
   // flagger_canary_total{namespace}.

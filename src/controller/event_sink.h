@@ -15,15 +15,15 @@ class EventSink {
  public:
   virtual ~EventSink() = default;
   // `regarding` is the Canary as read (apiVersion, kind, metadata).
-  virtual void record(const Json& regarding, bool warning, std::string_view reason, std::string_view message) = 0;
+  virtual void record(const Json& regarding, kube::EventType type, std::string_view reason,
+                      std::string_view message) = 0;
 };
 
 class RecorderEventSink final : public EventSink {
  public:
   explicit RecorderEventSink(kube::EventRecorder& recorder) : recorder_(recorder) {}
-  void record(const Json& regarding, bool warning, std::string_view reason, std::string_view message) override {
-    recorder_.record(regarding, warning ? kube::EventType::kWarning : kube::EventType::kNormal, reason, "Reconcile",
-                     message);
+  void record(const Json& regarding, kube::EventType type, std::string_view reason, std::string_view message) override {
+    recorder_.record(regarding, type, reason, "Reconcile", message);
   }
 
  private:
@@ -35,13 +35,13 @@ class MemoryEventSink final : public EventSink {
  public:
   struct Entry {
     std::string name;  // metadata.name of the object
-    bool warning = false;
+    kube::EventType type = kube::EventType::kNormal;
     std::string reason;
     std::string message;
   };
-  void record(const Json& regarding, bool warning, std::string_view reason, std::string_view message) override {
+  void record(const Json& regarding, kube::EventType type, std::string_view reason, std::string_view message) override {
     std::lock_guard lock(mu_);
-    entries_.push_back({stringAt(regarding, {"metadata", "name"}), warning, std::string(reason), std::string(message)});
+    entries_.push_back({stringAt(regarding, {"metadata", "name"}), type, std::string(reason), std::string(message)});
   }
   std::vector<Entry> entries() const {
     std::lock_guard lock(mu_);

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "analysis/plan.h"
+#include "analysis/route_state.h"
 #include "analysis/step.h"
 #include "common/log.h"
 #include "controller/action_executor.h"
@@ -12,6 +13,7 @@
 #include "kube/errors.h"
 #include "kube/resource.h"
 #include "router/gatewayapi/route_validation.h"
+#include "validation/canary_checks.h"
 #include "workload/config_refs.h"
 #include "workload/primary_deployment.h"
 #include "workload/readiness.h"
@@ -25,7 +27,7 @@ using kube::resources::deployments;
 
 class NullEventSink final : public EventSink {
  public:
-  void record(const Json&, bool, std::string_view, std::string_view) override {}
+  void record(const Json&, kube::EventType, std::string_view, std::string_view) override {}
 };
 
 Json toJson(const std::map<std::string, std::string>& m) {
@@ -42,9 +44,8 @@ Json toJson(const std::map<std::string, std::string>& m) {
 constexpr std::chrono::seconds kRestingResync{std::chrono::minutes(5)};
 
 std::chrono::seconds restingRequeue(const analysis::Decision& decision, bool userRequestPending) {
-  const std::string& p = decision.status.phase;
   // A draining canary is owed a scale-down at a time of its own.
-  const bool resting = (p == "Initialized" || p == "Succeeded" || p == "Failed") && !decision.status.draining;
+  const bool resting = api::isResting(decision.status.phase) && !decision.status.draining;
   if (!resting || !decision.actions.empty() || decision.statusChanged || userRequestPending) {
     return decision.requeueAfter;
   }
@@ -96,7 +97,7 @@ StatusOr<ReconcileResult> Reconciler::reconcile(const std::string& key) {
   const Json& manifest = *object;
   auto parsed = api::parseCanary(manifest);
   if (!parsed.ok()) return rejectInvalid(manifest, "InvalidSpec", std::string(parsed.status().message()));
-  api::Problems problems = router::gatewayapi::validateCanaryForRouting(*parsed);
+  api::Problems problems = validation::checkCanary(*parsed);
   if (!problems.empty()) return rejectInvalid(manifest, "InvalidSpec", std::string(api::toStatus(problems).message()));
   if (!parsed->analysis.drainSeconds) parsed->analysis.drainSeconds = deps_.analysis.defaultDrainSeconds;
   const auto started = std::chrono::steady_clock::now();
@@ -112,7 +113,7 @@ StatusOr<ReconcileResult> Reconciler::rejectInvalid(const Json& manifest, std::s
   const std::string name = stringAt(manifest, {"metadata", "name"});
   if (status && invalidMessage(*status) == message) return ReconcileResult{};  // already reported
   spdlog::warn("canary {}/{} is invalid: {}", ns, name, message);
-  deps_.events->record(manifest, true, reason, message);
+  deps_.events->record(manifest, kube::EventType::kWarning, reason, message);
   const Clock::TimePoint now = deps_.clock->now();
   PENNANT_RETURN_IF_ERROR(writeStatusJson(*deps_.client, manifest, [&](const Json& existing) {
     Json out = existing;
@@ -138,12 +139,12 @@ analysis::Observed Reconciler::observe(const api::Canary& canary, const Json& ta
   }
   obs.canary =
       workload::deploymentReadiness(target, static_cast<int>(canary.analysis.canaryReadyThreshold), deadline, obs.now);
-  const std::string& phase = canary.status.phase;
-  if (phase.empty() || phase == "Initializing") return obs;  // no route is trusted before initialisation
+  const api::Phase phase = canary.status.phase;
+  if (api::isInitialising(phase)) return obs;  // no route is trusted before initialisation
   auto weights = router.getRoutes(canary);
   if (kube::isNotFound(weights.status())) {
     // The route went missing: put it back at the weight the status records (never forward).
-    auto written = router.setRoutes(canary, router::routeStateFor(canary, canary.status.canaryWeight, phase));
+    auto written = router.setRoutes(canary, analysis::routeStateFor(canary, canary.status.canaryWeight, phase));
     if (written.ok()) weights = router.getRoutes(canary);
   }
   if (weights.ok()) {
@@ -160,7 +161,7 @@ StatusOr<ReconcileResult> Reconciler::reconcileValid(const Json& manifest, api::
   const auto interval = analysis::analysisInterval(canary.analysis);
   if (!target) {
     std::string message = canary.targetRef.name + "." + canary.namespace_ + " not found";
-    deps_.events->record(manifest, true, kSyncedReason, message);
+    deps_.events->record(manifest, kube::EventType::kWarning, kSyncedReason, message);
     return ReconcileResult{interval, canary.status.phase};
   }
   auto routerOr = router::makeRouter(canary.effectiveProvider(), deps_.client, routes_);
@@ -168,18 +169,15 @@ StatusOr<ReconcileResult> Reconciler::reconcileValid(const Json& manifest, api::
   router::Router& router = **routerOr;
 
   WorkloadSync workloads(*deps_.client, *deps_.store, canary);
-  if (canary.status.phase.empty() || canary.status.phase == "Initializing") {
+  if (api::isInitialising(canary.status.phase)) {
     // The route is checked before the first workload write: an unusable route (a referenced one
     // without the apex backend, one owned by someone else) must leave the workloads as they are.
-    Status usable = router.checkRoutes(canary, router::routeStateFor(canary, 0, "Initialized"));
-    if (usable.code() == absl::StatusCode::kInvalidArgument) {
-      return rejectInvalid(manifest, "InvalidRoute", std::string(usable.message()));
-    }
-    if (usable.code() == absl::StatusCode::kFailedPrecondition) {
-      return rejectInvalid(manifest, "RouteNotOwned", std::string(usable.message()));
+    Status usable = router.checkRoutes(canary, analysis::routeStateFor(canary, 0, api::Phase::kInitialized));
+    if (auto why = router::rejectionOf(usable)) {
+      return rejectInvalid(manifest, router::reasonOf(*why), std::string(usable.message()));
     }
     if (kube::isNotFound(usable)) {  // a referenced route not created yet: wait for it
-      deps_.events->record(manifest, true, kSyncedReason, std::string(usable.message()));
+      deps_.events->record(manifest, kube::EventType::kWarning, kSyncedReason, std::string(usable.message()));
       return ReconcileResult{interval, canary.status.phase};
     }
     PENNANT_RETURN_IF_ERROR(usable);
@@ -218,12 +216,13 @@ StatusOr<ReconcileResult> Reconciler::reconcileValid(const Json& manifest, api::
     }
     Status done = executor.execute(action);
     if (done.ok()) continue;
-    if (done.code() == absl::StatusCode::kInvalidArgument || done.code() == absl::StatusCode::kFailedPrecondition) {
-      return rejectInvalid(manifest,
-                           done.code() == absl::StatusCode::kInvalidArgument ? "InvalidRoute" : "RouteNotOwned",
-                           std::string(done.message()));
+    // Only what the router marks as a rejection stops the Canary; anything else (an API server
+    // 422 from an admission webhook on the primary, a timeout) is returned and retried with
+    // back-off by the work queue.
+    if (auto why = router::rejectionOf(done)) {
+      return rejectInvalid(manifest, router::reasonOf(*why), std::string(done.message()));
     }
-    deps_.events->record(manifest, true, kSyncedReason,
+    deps_.events->record(manifest, kube::EventType::kWarning, kSyncedReason,
                          analysis::describe(action) + " failed: " + std::string(done.message()));
     return annotate(done, "canary " + key + ": " + analysis::describe(action));
   }

@@ -40,7 +40,7 @@ struct ReconcilerDeps {
 struct ReconcileResult {
   // Look again after this long; nullopt = only when a watch event says something changed.
   std::optional<std::chrono::seconds> requeueAfter;
-  std::string phase;  // the phase after this pass ("" when the Canary is gone or invalid)
+  api::Phase phase = api::Phase::kNone;  // the phase after this pass (kNone when the Canary is gone or invalid)
 };
 
 class Reconciler {

@@ -13,11 +13,11 @@
 namespace pennant::controller {
 namespace {
 
-notify::WebhookPayload basePayload(const api::Canary& canary, const std::string& phase) {
+notify::WebhookPayload basePayload(const api::Canary& canary, api::Phase phase) {
   notify::WebhookPayload p;
   p.name = canary.name;
   p.namespace_ = canary.namespace_;
-  p.phase = phase;
+  p.phase = std::string(api::phaseName(phase));
   p.checksum = notify::canaryChecksum(canary.status.trackedConfigs, canary.status.lastAppliedSpec);
   return p;
 }
@@ -62,7 +62,7 @@ void StageRunner::run(const analysis::Plan& plan, analysis::Observations& obs) {
   }
 }
 
-std::vector<analysis::WebhookResult> StageRunner::runHooks(analysis::HookType type, const std::string& phase) {
+std::vector<analysis::WebhookResult> StageRunner::runHooks(analysis::HookType type, api::Phase phase) {
   std::vector<analysis::WebhookResult> out;
   auto hooks = notify::parseWebhooks(canary_.analysis.webhooks);
   if (!hooks.ok()) {
@@ -139,8 +139,9 @@ void StageRunner::sendEventHooks(const analysis::RecordEvent& event, int64_t uni
   auto hooks = notify::parseWebhooks(canary_.analysis.webhooks);
   if (!hooks.ok()) return;
   for (const auto& hook : notify::hooksOfType(*hooks, notify::HookType::kEvent)) {
-    auto payload = notify::eventPayload(basePayload(canary_, event.phase.empty() ? canary_.status.phase : event.phase),
-                                        hook, event.message, event.warning ? "Warning" : "Normal", unixMillis);
+    auto payload = notify::eventPayload(
+        basePayload(canary_, event.phase == api::Phase::kNone ? canary_.status.phase : event.phase), hook,
+        event.message, kube::eventTypeName(event.type), unixMillis);
     notify::callWebhook(http_, hook, payload);
   }
 }

@@ -39,7 +39,7 @@ class StageRunner {
   void run(const analysis::Plan& plan, analysis::Observations& obs);
 
   // The hooks of `type`, each called once; a spec that does not parse is one failed result.
-  std::vector<analysis::WebhookResult> runHooks(analysis::HookType type, const std::string& phase);
+  std::vector<analysis::WebhookResult> runHooks(analysis::HookType type, api::Phase phase);
   std::vector<analysis::CheckVerdict> runChecks();
   // `event` hooks of the Canary with the event's message.
   void sendEventHooks(const analysis::RecordEvent& event, int64_t unixMillis);

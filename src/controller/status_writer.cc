@@ -20,7 +20,7 @@ void setString(Json& out, const char* key, const std::string& value) {
 
 Json statusToJson(const api::CanaryStatus& status, const Json& existing) {
   Json out = existing.is_object() ? existing : Json::object();
-  setString(out, "phase", status.phase);
+  setString(out, "phase", std::string(api::phaseName(status.phase)));
   out["failedChecks"] = status.failedChecks;
   out["canaryWeight"] = status.canaryWeight;
   out["iterations"] = status.iterations;

@@ -13,12 +13,6 @@
 namespace pennant::controller {
 namespace {
 
-bool isActive(const std::string& phase) {
-  return phase == analysis::phase::kProgressing || phase == analysis::phase::kWaiting ||
-         phase == analysis::phase::kWaitingPromotion || phase == analysis::phase::kPromoting ||
-         phase == analysis::phase::kFinalising;
-}
-
 std::optional<Clock::TimePoint> parseTime(const std::string& text) {
   absl::Time t;
   std::string err;
@@ -30,7 +24,7 @@ std::optional<Clock::TimePoint> parseTime(const std::string& text) {
 
 std::chrono::seconds Reconciler::untilNextStep(const std::string& key, const api::Canary& canary,
                                                const analysis::Observed& obs) const {
-  if (!isActive(canary.status.phase)) return std::chrono::seconds{0};
+  if (!api::isActive(canary.status.phase)) return std::chrono::seconds{0};
   const Json* deleting = findPath(canary.metadata, {"deletionTimestamp"});
   if (deleting && !deleting->is_null()) return std::chrono::seconds{0};
   if (workload::hasSpecChanged(obs.targetRevision, canary.status.lastAppliedSpec, canary.status.lastPromotedSpec) ||

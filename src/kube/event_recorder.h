@@ -7,26 +7,25 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <cstdint>
-#include <unordered_map>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 
 #include "common/clock.h"
 #include "kube/client.h"
+#include "kube/event_type.h"
 
 namespace pennant::kube {
-
-enum class EventType { kNormal, kWarning };
 
 struct EventRecorderOptions {
   std::string reportingController = "pennant.dev/pennant";
   std::string reportingInstance;  // this replica, e.g. the pod name
   std::chrono::milliseconds aggregationWindow{std::chrono::minutes(10)};
-  size_t queueCapacity = 1000;    // beyond this, record() drops (and counts) events
+  size_t queueCapacity = 1000;  // beyond this, record() drops (and counts) events
   std::shared_ptr<const Clock> clock;
 };
 

@@ -41,7 +41,8 @@ std::optional<BuiltinCheck> comparisonBase(std::string_view name) {
 }
 
 std::string formatValue(double value, std::string_view unit) {
-  return unit.empty() ? fmt::format("{:.2f}", value) : fmt::format("{:.2f}{}", value, unit == "%" ? "%" : strCat(" ", unit));
+  return unit.empty() ? fmt::format("{:.2f}", value)
+                      : fmt::format("{:.2f}{}", value, unit == "%" ? "%" : strCat(" ", unit));
 }
 
 CheckResult result(const CheckPlan& plan, CheckOutcome outcome, std::string message) {
@@ -65,13 +66,13 @@ std::variant<double, CheckResult> usableValue(const CheckPlan& plan, const Query
   if (!answer->has_value()) {
     return result(plan, CheckOutcome::kNoValues,
                   strCat("metric ", plan.metricName, ": no values found for the ", what,
-                               " (the query matched no series; is the workload receiving traffic?)"));
+                         " (the query matched no series; is the workload receiving traffic?)"));
   }
   double value = **answer;
   if (std::isnan(value)) {
     return result(plan, CheckOutcome::kNoValues,
                   strCat("metric ", plan.metricName, ": no values found for the ", what,
-                               " (it evaluated to NaN, usually no requests in the last ", plan.interval, ")"));
+                         " (it evaluated to NaN, usually no requests in the last ", plan.interval, ")"));
   }
   return value;
 }
@@ -96,6 +97,10 @@ std::optional<CheckResult> guardVerdict(const CheckPlan& plan, const QueryAnswer
 }
 
 }  // namespace
+
+bool isBuiltinMetricName(std::string_view name) {
+  return builtinCheckByName(name).has_value() || comparisonBase(name).has_value();
+}
 
 std::string_view checkOutcomeName(CheckOutcome outcome) {
   switch (outcome) {
@@ -146,8 +151,8 @@ StatusOr<CheckPlan> planCheck(const MetricSpec& spec, const TemplateModel& baseM
   std::optional<BuiltinCheck> builtin = builtinCheckByName(spec.name);
   std::optional<BuiltinCheck> compared = comparisonBase(spec.name);
   if (!builtin && !compared) {
-    return absl::InvalidArgumentError(strCat("metric ", spec.name,
-                                                   ": not a builtin check and has neither a templateRef nor a query"));
+    return absl::InvalidArgumentError(
+        strCat("metric ", spec.name, ": not a builtin check and has neither a templateRef nor a query"));
   }
   BuiltinQueries canary = builtinQueries(builtin ? *builtin : *compared, Backend::kCanary, options);
   PENNANT_ASSIGN_OR_RETURN(plan.valueQuery, render(canary.value));

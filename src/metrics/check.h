@@ -18,7 +18,7 @@ namespace pennant::metrics {
 // One entry of Canary spec.analysis.metrics[].
 struct MetricSpec {
   std::string name;
-  std::string interval;  // "" = "1m"
+  std::string interval;             // "" = "1m"
   std::optional<double> threshold;  // deprecated scalar form
   std::optional<ThresholdRange> thresholdRange;
   std::string query;  // inline PromQL (Flagger's metric.query)
@@ -42,6 +42,9 @@ struct CheckPlan {
   ThresholdRange range;
   std::string unit;  // "%", "ms", "pp" (percentage points) or "" for custom queries
 };
+
+// True for the names planCheck() knows without a query: the builtin checks and the comparisons.
+bool isBuiltinMetricName(std::string_view name);
 
 // `templateQuery` is MetricTemplate spec.query when the metric has a templateRef. `model` carries
 // the Canary's names; interval and variables come from `spec`. Errors: kInvalidArgument (a

@@ -11,22 +11,22 @@
 #include "common/json.h"
 #include "common/status.h"
 #include "kube/client.h"
+#include "router/route_rejection.h"
 
 namespace pennant::router {
 namespace gatewayapi {
 class RouteCache;
 }
 
-// What the route should express. Weights are percentages: primary 100-canaryWeight.
+// What the route should express. Weights are percentages: primary 100-canaryWeight. The router
+// knows no Canary phases: when A/B rules and the mirror are on is the analysis' decision
+// (analysis/route_state.h), handed over as these fields.
 struct RouteState {
   int64_t canaryWeight = 0;  // 0..100; for A/B testing, the weight of the A/B rules
-  std::string phase;         // the Canary phase the route is written for
+  bool abRules = false;      // A/B testing: Pennant's A/B rules are on the route
   bool mirror = false;       // blue/green: mirror the shifted rules' traffic to the canary
+  bool operator==(const RouteState&) const = default;
 };
-
-// The route state the controller writes for `weight` in `phase`; mirroring follows Flagger's
-// blue/green rule (analysis.mirror, weight 0, while the analysis runs).
-RouteState routeStateFor(const api::Canary& canary, int64_t weight, std::string phase);
 
 // Weights read back from a route (percentages).
 struct Weights {
@@ -51,13 +51,14 @@ class Router {
   // Creates the route or brings it to `state`: conditional on resourceVersion (a conflict
   // re-reads and retries), no write when nothing changes. Invalid input is kInvalidArgument
   // (one problem per line) and writes nothing; a managed route owned by someone else is
-  // kFailedPrecondition and is left alone.
+  // kFailedPrecondition and is left alone. Both carry a Rejection (route_rejection.h); an error
+  // without one (the API server's, a 422 included) is transient.
   virtual StatusOr<WriteResult> setRoutes(const api::Canary& canary, const RouteState& state) = 0;
   // Weights on the route. kUnavailable while a parent matching a gatewayRef has not Accepted the
   // route's current generation (weights not yet in effect must not be trusted).
   virtual StatusOr<Weights> getRoutes(const api::Canary& canary) = 0;
   // What setRoutes(canary, state) would refuse, found without writing anything: the same
-  // kInvalidArgument / kFailedPrecondition, and kNotFound for a referenced route that is missing.
+  // rejections, and kNotFound for a referenced route that is missing.
   // The controller asks before initialisation so an unusable route stops the Canary before any
   // workload or Service is touched.
   virtual Status checkRoutes(const api::Canary& canary, const RouteState& state) = 0;

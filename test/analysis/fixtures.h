@@ -41,8 +41,8 @@ inline api::Canary makeCanary(const Json& patch = Json::object()) {
 inline Json analysisPatch(const Json& analysis) { return {{"spec", {{"analysis", analysis}}}}; }
 
 // The actions of a rollback (stateActions(), drain period 0s).
-inline const std::vector<std::string> kRollback = {"SetRoute(weight=0, phase=Failed)", "ScaleCanaryToZero",
-                                                   "Failure(completed)", "RunWebhooks(post-rollout, phase=Failed)"};
+inline const std::vector<std::string> kRollback = {"SetRoute(weight=0)", "ScaleCanaryToZero", "Failure(completed)",
+                                                   "RunWebhooks(post-rollout, phase=Failed)"};
 
 inline Json hook(const std::string& name, const std::string& type, bool muteAlert = false) {
   Json h = {{"name", name}, {"type", type}, {"url", "http://hooks.test/" + name}};
@@ -52,9 +52,8 @@ inline Json hook(const std::string& name, const std::string& type, bool muteAler
 
 // A status in `phase` with its Promoted condition. Default revisions: "rev2" under analysis,
 // "rev1" promoted.
-inline api::CanaryStatus makeStatus(const std::string& p, int64_t weight = 0, int64_t failedChecks = 0,
-                                    int64_t iterations = 0, std::string applied = "rev2",
-                                    std::string promoted = "rev1") {
+inline api::CanaryStatus makeStatus(Phase p, int64_t weight = 0, int64_t failedChecks = 0, int64_t iterations = 0,
+                                    std::string applied = "rev2", std::string promoted = "rev1") {
   api::CanaryStatus s;
   s.phase = p;
   s.canaryWeight = weight;
@@ -63,7 +62,7 @@ inline api::CanaryStatus makeStatus(const std::string& p, int64_t weight = 0, in
   s.lastAppliedSpec = std::move(applied);
   s.lastPromotedSpec = std::move(promoted);
   s.lastTransitionTime = formatRfc3339(kT0);
-  if (!p.empty()) s.conditions = promotedConditions(Json::array(), p, "Deployment", kT0);
+  if (p != Phase::kNone) s.conditions = promotedConditions(Json::array(), p, "Deployment", kT0);
   return s;
 }
 
@@ -105,7 +104,7 @@ inline std::vector<std::string> eventMessages(const Decision& d) {
   std::vector<std::string> out;
   for (const auto& a : d.actions) {
     if (const auto* e = std::get_if<RecordEvent>(&a))
-      out.push_back(std::string(e->warning ? "W: " : "N: ") + e->message);
+      out.push_back(std::string(e->type == kube::EventType::kWarning ? "W: " : "N: ") + e->message);
   }
   return out;
 }
@@ -120,7 +119,7 @@ inline std::vector<std::string> alertMessages(const Decision& d) {
 
 // The table row shape shared by the step tests.
 struct Expect {
-  std::string phase;
+  Phase phase = Phase::kNone;
   int64_t weight = 0;
   int64_t failedChecks = 0;
   int64_t iterations = 0;

@@ -37,110 +37,110 @@ std::vector<Row> canaryRows() {
   return {
       {"first step: weight 10",
        canary,
-       makeStatus("Progressing"),
+       makeStatus(Phase::kProgressing),
        makeObs(0),
-       {"Progressing", 10, 0, 0, {"SetRoute(weight=10, phase=Progressing)"}}},
+       {Phase::kProgressing, 10, 0, 0, {"SetRoute(weight=10)"}}},
       {"10 -> 20",
        canary,
-       makeStatus("Progressing", 10),
+       makeStatus(Phase::kProgressing, 10),
        makeObs(10),
-       {"Progressing", 20, 0, 0, {"SetRoute(weight=20, phase=Progressing)"}}},
+       {Phase::kProgressing, 20, 0, 0, {"SetRoute(weight=20)"}}},
       {"20 -> maxWeight 30",
        canary,
-       makeStatus("Progressing", 20),
+       makeStatus(Phase::kProgressing, 20),
        makeObs(20),
-       {"Progressing", 30, 0, 0, {"SetRoute(weight=30, phase=Progressing)"}}},
+       {Phase::kProgressing, 30, 0, 0, {"SetRoute(weight=30)"}}},
       {"at maxWeight: promote",
        canary,
-       makeStatus("Progressing", 30),
+       makeStatus(Phase::kProgressing, 30),
        makeObs(30),
-       {"Promoting", 30, 0, 0, {"PromotePrimary"}}},
+       {Phase::kPromoting, 30, 0, 0, {"PromotePrimary"}}},
       {"weight read back from the route, not the status",
        canary,
-       makeStatus("Progressing", 20),
+       makeStatus(Phase::kProgressing, 20),
        makeObs(10),
-       {"Progressing", 20, 0, 0, {"SetRoute(weight=20, phase=Progressing)"}}},
+       {Phase::kProgressing, 20, 0, 0, {"SetRoute(weight=20)"}}},
       {"failed check: failedChecks+1, weight held",
        canary,
-       makeStatus("Progressing", 10),
+       makeStatus(Phase::kProgressing, 10),
        failingCheck(10),
-       {"Progressing", 10, 1, 0, {}}},
+       {Phase::kProgressing, 10, 1, 0, {}}},
       {"threshold reached: rollback",
        canary,
-       makeStatus("Progressing", 10, 2),
+       makeStatus(Phase::kProgressing, 10, 2),
        makeObs(10),
-       {"Failed", 0, 0, 0, kRollback}},
+       {Phase::kFailed, 0, 0, 0, kRollback}},
       {"threshold reached in WaitingPromotion: rollback",
        canary,
-       makeStatus("WaitingPromotion", 0, 2, -1),
+       makeStatus(Phase::kWaitingPromotion, 0, 2, -1),
        makeObs(30),
-       {"Failed", 0, 0, 0, kRollback}},
+       {Phase::kFailed, 0, 0, 0, kRollback}},
       {"below threshold: the check runs",
        canary,
-       makeStatus("Progressing", 10, 1),
+       makeStatus(Phase::kProgressing, 10, 1),
        failingCheck(10),
-       {"Progressing", 10, 2, 0, {}}},
+       {Phase::kProgressing, 10, 2, 0, {}}},
       {"stepWeights: 0 -> 5",
        steps,
-       makeStatus("Progressing"),
+       makeStatus(Phase::kProgressing),
        makeObs(0),
-       {"Progressing", 5, 0, 0, {"SetRoute(weight=5, phase=Progressing)"}}},
+       {Phase::kProgressing, 5, 0, 0, {"SetRoute(weight=5)"}}},
       {"stepWeights: 5 -> 25",
        steps,
-       makeStatus("Progressing", 5),
+       makeStatus(Phase::kProgressing, 5),
        makeObs(5),
-       {"Progressing", 25, 0, 0, {"SetRoute(weight=25, phase=Progressing)"}}},
+       {Phase::kProgressing, 25, 0, 0, {"SetRoute(weight=25)"}}},
       {"stepWeights: 25 -> 50",
        steps,
-       makeStatus("Progressing", 25),
+       makeStatus(Phase::kProgressing, 25),
        makeObs(25),
-       {"Progressing", 50, 0, 0, {"SetRoute(weight=50, phase=Progressing)"}}},
+       {Phase::kProgressing, 50, 0, 0, {"SetRoute(weight=50)"}}},
       {"stepWeights: at 50: promote",
        steps,
-       makeStatus("Progressing", 50),
+       makeStatus(Phase::kProgressing, 50),
        makeObs(50),
-       {"Promoting", 50, 0, 0, {"PromotePrimary"}}},
+       {Phase::kPromoting, 50, 0, 0, {"PromotePrimary"}}},
       {"pre-rollout fails on the first step",
        hooked,
-       makeStatus("Progressing"),
+       makeStatus(Phase::kProgressing),
        withHook(withHook(makeObs(0), "abort", HookType::kRollback, false), "pre", HookType::kPreRollout, false),
-       {"Progressing", 0, 1, 0, {}}},
+       {Phase::kProgressing, 0, 1, 0, {}}},
       {"rollout hook fails",
        hooked,
-       makeStatus("Progressing", 10),
+       makeStatus(Phase::kProgressing, 10),
        withHook(withHook(makeObs(10), "abort", HookType::kRollback, false), "load", HookType::kRollout, false),
-       {"Progressing", 10, 1, 0, {}}},
+       {Phase::kProgressing, 10, 1, 0, {}}},
       {"rollback hook answers 2xx: rollback",
        hooked,
-       makeStatus("Progressing", 10, 1),
+       makeStatus(Phase::kProgressing, 10, 1),
        withHook(makeObs(10), "abort", HookType::kRollback, true),
-       {"Failed", 0, 0, 0, kRollback}},
+       {Phase::kFailed, 0, 0, 0, kRollback}},
       {"traffic increase not confirmed: hold",
        gated,
-       makeStatus("Progressing", 10),
+       makeStatus(Phase::kProgressing, 10),
        withHook(makeObs(10), "traffic", HookType::kConfirmTrafficIncrease, false),
-       {"Progressing", 10, 0, 0, {}}},
+       {Phase::kProgressing, 10, 0, 0, {}}},
       {"traffic increase confirmed",
        gated,
-       makeStatus("Progressing", 10),
+       makeStatus(Phase::kProgressing, 10),
        withHook(makeObs(10), "traffic", HookType::kConfirmTrafficIncrease, true),
-       {"Progressing", 20, 0, 0, {"SetRoute(weight=20, phase=Progressing)"}}},
+       {Phase::kProgressing, 20, 0, 0, {"SetRoute(weight=20)"}}},
       {"promotion not confirmed: WaitingPromotion",
        gated,
-       makeStatus("Progressing", 30),
+       makeStatus(Phase::kProgressing, 30),
        withHook(withHook(makeObs(30), "traffic", HookType::kConfirmTrafficIncrease, true), "promote",
                 HookType::kConfirmPromotion, false),
-       {"WaitingPromotion", 0, 0, -1, {}}},
+       {Phase::kWaitingPromotion, 0, 0, -1, {}}},
       {"still waiting for promotion",
        gated,
-       makeStatus("WaitingPromotion", 0, 0, -1),
+       makeStatus(Phase::kWaitingPromotion, 0, 0, -1),
        withHook(makeObs(30), "promote", HookType::kConfirmPromotion, false),
-       {"WaitingPromotion", 0, 0, -1, {}}},
+       {Phase::kWaitingPromotion, 0, 0, -1, {}}},
       {"promotion confirmed: Promoting",
        gated,
-       makeStatus("WaitingPromotion", 0, 0, -1),
+       makeStatus(Phase::kWaitingPromotion, 0, 0, -1),
        withHook(makeObs(30), "promote", HookType::kConfirmPromotion, true),
-       {"Promoting", 0, 0, -1, {"PromotePrimary"}}},
+       {Phase::kPromoting, 0, 0, -1, {"PromotePrimary"}}},
   };
 }
 
@@ -156,72 +156,88 @@ std::vector<Row> iterationRows() {
       // A/B testing: the A/B rules carry weight 100 to the canary during the analysis.
       {"A/B first iteration",
        ab,
-       makeStatus("Progressing"),
+       makeStatus(Phase::kProgressing),
        makeObs(0),
-       {"Progressing", 0, 0, 1, {"SetRoute(weight=100, phase=Progressing)"}}},
+       {Phase::kProgressing, 0, 0, 1, {"SetRoute(weight=100, A/B rules)"}}},
       {"A/B iteration 2",
        ab,
-       makeStatus("Progressing", 0, 0, 1),
+       makeStatus(Phase::kProgressing, 0, 0, 1),
        makeObs(100),
-       {"Progressing", 0, 0, 2, {"SetRoute(weight=100, phase=Progressing)"}}},
-      {"A/B failed check", ab, makeStatus("Progressing", 0, 0, 2), failingCheck(100), {"Progressing", 0, 1, 2, {}}},
-      {"A/B threshold: rollback", ab, makeStatus("Progressing", 0, 2, 2), makeObs(100), {"Failed", 0, 0, 0, kRollback}},
+       {Phase::kProgressing, 0, 0, 2, {"SetRoute(weight=100, A/B rules)"}}},
+      {"A/B failed check",
+       ab,
+       makeStatus(Phase::kProgressing, 0, 0, 2),
+       failingCheck(100),
+       {Phase::kProgressing, 0, 1, 2, {}}},
+      {"A/B threshold: rollback",
+       ab,
+       makeStatus(Phase::kProgressing, 0, 2, 2),
+       makeObs(100),
+       {Phase::kFailed, 0, 0, 0, kRollback}},
       {"A/B iterations done: promote",
        ab,
-       makeStatus("Progressing", 0, 0, 3),
+       makeStatus(Phase::kProgressing, 0, 0, 3),
        makeObs(100),
-       {"Promoting", 0, 0, 3, {"PromotePrimary"}}},
+       {Phase::kPromoting, 0, 0, 3, {"PromotePrimary"}}},
       {"A/B promotion not confirmed",
        abGated,
-       makeStatus("Progressing", 0, 0, 3),
+       makeStatus(Phase::kProgressing, 0, 0, 3),
        withHook(makeObs(100), "promote", HookType::kConfirmPromotion, false),
-       {"WaitingPromotion", 0, 0, 2, {}}},
+       {Phase::kWaitingPromotion, 0, 0, 2, {}}},
       {"A/B waiting promotion runs the last iteration again",
        abGated,
-       makeStatus("WaitingPromotion", 0, 0, 2),
+       makeStatus(Phase::kWaitingPromotion, 0, 0, 2),
        makeObs(100),
-       {"WaitingPromotion", 0, 0, 3, {"SetRoute(weight=100, phase=WaitingPromotion)"}}},
+       {Phase::kWaitingPromotion, 0, 0, 3, {"SetRoute(weight=100, A/B rules)"}}},
       // Blue/green without mirroring: no traffic until the last iteration.
-      {"B/G first iteration", bg, makeStatus("Progressing"), makeObs(0), {"Progressing", 0, 0, 1, {}}},
-      {"B/G iteration 2", bg, makeStatus("Progressing", 0, 0, 1), makeObs(0), {"Progressing", 0, 0, 2, {}}},
-      {"B/G failed check", bg, makeStatus("Progressing", 0, 0, 1), failingCheck(0), {"Progressing", 0, 1, 1, {}}},
-      {"B/G threshold: rollback", bg, makeStatus("Progressing", 0, 2, 1), makeObs(0), {"Failed", 0, 0, 0, kRollback}},
+      {"B/G first iteration", bg, makeStatus(Phase::kProgressing), makeObs(0), {Phase::kProgressing, 0, 0, 1, {}}},
+      {"B/G iteration 2", bg, makeStatus(Phase::kProgressing, 0, 0, 1), makeObs(0), {Phase::kProgressing, 0, 0, 2, {}}},
+      {"B/G failed check",
+       bg,
+       makeStatus(Phase::kProgressing, 0, 0, 1),
+       failingCheck(0),
+       {Phase::kProgressing, 0, 1, 1, {}}},
+      {"B/G threshold: rollback",
+       bg,
+       makeStatus(Phase::kProgressing, 0, 2, 1),
+       makeObs(0),
+       {Phase::kFailed, 0, 0, 0, kRollback}},
       {"B/G iterations done: all traffic to the canary",
        bg,
-       makeStatus("Progressing", 0, 0, 2),
+       makeStatus(Phase::kProgressing, 0, 0, 2),
        makeObs(0),
-       {"Progressing", 0, 0, 3, {"SetRoute(weight=100, phase=Progressing)"}}},
+       {Phase::kProgressing, 0, 0, 3, {"SetRoute(weight=100)"}}},
       {"B/G then promote",
        bg,
-       makeStatus("Progressing", 0, 0, 3),
+       makeStatus(Phase::kProgressing, 0, 0, 3),
        makeObs(100),
-       {"Promoting", 0, 0, 3, {"PromotePrimary"}}},
+       {Phase::kPromoting, 0, 0, 3, {"PromotePrimary"}}},
       // Blue/green with mirroring: mirror for the whole test, then switch.
       {"B/G mirror: start mirroring",
        mirror,
-       makeStatus("Progressing"),
+       makeStatus(Phase::kProgressing),
        makeObs(0),
-       {"Progressing", 0, 0, 1, {"SetRoute(weight=0, phase=Progressing, mirror)"}}},
+       {Phase::kProgressing, 0, 0, 1, {"SetRoute(weight=0, mirror)"}}},
       {"B/G mirror: keeps mirroring",
        mirror,
-       makeStatus("Progressing", 0, 0, 1),
+       makeStatus(Phase::kProgressing, 0, 0, 1),
        makeObs(0, true),
-       {"Progressing", 0, 0, 2, {}}},
+       {Phase::kProgressing, 0, 0, 2, {}}},
       {"B/G mirror: mirror lost, restored",
        mirror,
-       makeStatus("Progressing", 0, 0, 1),
+       makeStatus(Phase::kProgressing, 0, 0, 1),
        makeObs(0, false),
-       {"Progressing", 0, 0, 2, {"SetRoute(weight=0, phase=Progressing, mirror)"}}},
+       {Phase::kProgressing, 0, 0, 2, {"SetRoute(weight=0, mirror)"}}},
       {"B/G mirror: switch to the canary",
        mirror,
-       makeStatus("Progressing", 0, 0, 2),
+       makeStatus(Phase::kProgressing, 0, 0, 2),
        makeObs(0, true),
-       {"Progressing", 0, 0, 3, {"SetRoute(weight=100, phase=Progressing)"}}},
+       {Phase::kProgressing, 0, 0, 3, {"SetRoute(weight=100)"}}},
       {"B/G mirror: promote",
        mirror,
-       makeStatus("Progressing", 0, 0, 3),
+       makeStatus(Phase::kProgressing, 0, 0, 3),
        makeObs(100),
-       {"Promoting", 0, 0, 3, {"PromotePrimary"}}},
+       {Phase::kPromoting, 0, 0, 3, {"PromotePrimary"}}},
   };
 }
 
@@ -235,13 +251,13 @@ INSTANTIATE_TEST_SUITE_P(Table, IterationStrategies, ::testing::ValuesIn(iterati
 
 TEST(AnalysisEvents, FailedCheckEventCarriesTheCheckMessage) {
   api::Canary canary = makeCanary(analysisPatch({{"metrics", kMetrics}}));
-  Decision d = step(canary, makeStatus("Progressing", 10), failingCheck(10));
+  Decision d = step(canary, makeStatus(Phase::kProgressing, 10), failingCheck(10));
   EXPECT_EQ(eventMessages(d), std::vector<std::string>{"W: Halt podinfo.test advancement error-rate 5.00 > 1"});
   EXPECT_EQ(d.status.lastTransitionTime, formatRfc3339(kT1));
 }
 
 TEST(AnalysisEvents, ThresholdRollbackAlerts) {
-  Decision d = step(makeCanary(), makeStatus("Progressing", 10, 2), makeObs(10));
+  Decision d = step(makeCanary(), makeStatus(Phase::kProgressing, 10, 2), makeObs(10));
   EXPECT_EQ(alertMessages(d), std::vector<std::string>{"Failed checks threshold reached 2"});
   EXPECT_EQ(eventMessages(d).front(), "W: Rolling back podinfo.test failed checks threshold reached 2");
   EXPECT_EQ(d.status.conditions[0]["status"], "False");
@@ -249,7 +265,7 @@ TEST(AnalysisEvents, ThresholdRollbackAlerts) {
 }
 
 TEST(AnalysisEvents, FirstStepAnnouncesTheAnalysis) {
-  Decision d = step(makeCanary(), makeStatus("Progressing"), makeObs(0));
+  Decision d = step(makeCanary(), makeStatus(Phase::kProgressing), makeObs(0));
   EXPECT_EQ(eventMessages(d), (std::vector<std::string>{"N: Starting canary analysis for podinfo.test",
                                                         "N: Advance podinfo.test canary weight 10"}));
 }
@@ -258,28 +274,28 @@ TEST(AnalysisEvents, MutedGateSendsNoAlert) {
   api::Canary loud = makeCanary(analysisPatch(withHooks({}, {hook("promote", "confirm-promotion")})));
   api::Canary muted = makeCanary(analysisPatch(withHooks({}, {hook("promote", "confirm-promotion", true)})));
   Observations o = withHook(makeObs(30), "promote", HookType::kConfirmPromotion, false);
-  EXPECT_EQ(alertMessages(step(loud, makeStatus("Progressing", 30), o)),
+  EXPECT_EQ(alertMessages(step(loud, makeStatus(Phase::kProgressing, 30), o)),
             std::vector<std::string>{"Canary promotion is waiting for approval."});
-  EXPECT_TRUE(alertMessages(step(muted, makeStatus("Progressing", 30), o)).empty());
+  EXPECT_TRUE(alertMessages(step(muted, makeStatus(Phase::kProgressing, 30), o)).empty());
 }
 
 TEST(AnalysisEvents, ConfirmRolloutGateHoldsInWaiting) {
   api::Canary gated = makeCanary(analysisPatch(withHooks({}, {hook("approve", "confirm-rollout")})));
-  api::CanaryStatus succeeded = makeStatus("Succeeded", 0, 0, 0, "rev1", "rev1");
+  api::CanaryStatus succeeded = makeStatus(Phase::kSucceeded, 0, 0, 0, "rev1", "rev1");
   Observations denied = withHook(makeObs(0, false, "rev2"), "approve", HookType::kConfirmRollout, false);
   Decision waiting = step(gated, succeeded, denied);
-  EXPECT_EQ(waiting.status.phase, "Waiting");
+  EXPECT_EQ(waiting.status.phase, Phase::kWaiting);
   EXPECT_EQ(waiting.status.lastAppliedSpec, "rev1");  // the run has not started
   EXPECT_EQ(alertMessages(waiting), std::vector<std::string>{"Canary is waiting for approval."});
   EXPECT_TRUE(stateActions(waiting).empty());
 
   Decision still = step(gated, waiting.status, denied);  // Waiting again: no new alert
-  EXPECT_EQ(still.status.phase, "Waiting");
+  EXPECT_EQ(still.status.phase, Phase::kWaiting);
   EXPECT_TRUE(alertMessages(still).empty());
 
   Observations approved = withHook(makeObs(0, false, "rev2"), "approve", HookType::kConfirmRollout, true);
   Decision started = step(gated, waiting.status, approved);
-  EXPECT_EQ(started.status.phase, "Progressing");
+  EXPECT_EQ(started.status.phase, Phase::kProgressing);
   EXPECT_EQ(started.status.lastAppliedSpec, "rev2");
   EXPECT_EQ(stateActions(started), std::vector<std::string>{"ScaleCanaryFromZero"});
 }

@@ -27,7 +27,7 @@ TEST(HealthServer, ServesHealthReadinessAndFlaggerMetrics) {
   canary.name = "greeter";
   canary.namespace_ = "shop";
   canary.targetRef.name = "greeter";
-  metrics->setStatus(canary, "Progressing");
+  metrics->setStatus(canary, api::Phase::kProgressing);
   metrics->setWeight(canary, 75, 25);
   metrics->recordOutcome(canary, true, "completed");
   metrics->setTotal("shop", 1);

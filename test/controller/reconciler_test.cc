@@ -215,7 +215,7 @@ TEST_F(ReconcilerTest, AnInvalidCanaryGetsAConditionAndAnEventAndNothingElseIsWr
   EXPECT_NE(message.find("spec.analysis.stepWeight"), std::string::npos) << message;
   EXPECT_NE(message.find("gatewayRefs"), std::string::npos) << message;
   ASSERT_EQ(events->entries().size(), 1u);
-  EXPECT_TRUE(events->entries()[0].warning);
+  EXPECT_EQ(events->entries()[0].type, kube::EventType::kWarning);
   EXPECT_EQ(events->entries()[0].reason, "InvalidSpec");
   EXPECT_TRUE(get(deployments(), "greeter-primary").is_null());
   EXPECT_TRUE(get(services(), "greeter").is_null());
@@ -226,6 +226,26 @@ TEST_F(ReconcilerTest, AnInvalidCanaryGetsAConditionAndAnEventAndNothingElseIsWr
   ASSERT_TRUE(tick().ok());
   EXPECT_EQ(fake->callCount(FakeKubeClient::Verb::kUpdateStatus), writes);
   EXPECT_EQ(events->entries().size(), 1u);
+}
+
+// A webhook without a URL and a metric that is neither builtin nor has a query used to fail at
+// the first check and roll the canary back; now they stop the Canary before any workload moves.
+TEST_F(ReconcilerTest, AnAnalysisThatWouldFailAtRunTimeIsRefusedBeforeAnythingIsWritten) {
+  Json canary = grpcCanary();
+  canary["spec"]["analysis"]["webhooks"] = Json::array({{{"name", "load-test"}}});
+  canary["spec"]["analysis"]["metrics"] =
+      Json::array({{{"name", "error-rate"}, {"thresholdRange", {{"max", 1}}}, {"interval", "1m"}}});
+  ASSERT_TRUE(fake->create(canaries(), kNs, canary).ok());
+  auto r = tick();
+  ASSERT_TRUE(r.ok()) << r.status();
+  Json conditions = canaryStatus()["conditions"];
+  ASSERT_EQ(conditions.size(), 1u);
+  EXPECT_EQ(conditions[0]["status"], "False");
+  const std::string message = conditions[0]["message"];
+  EXPECT_NE(message.find("spec.analysis.webhooks[0].url: required"), std::string::npos) << message;
+  EXPECT_NE(message.find("spec.analysis.metrics[0].name"), std::string::npos) << message;
+  EXPECT_TRUE(get(deployments(), "greeter-primary").is_null());
+  EXPECT_TRUE(get(grpcRoutes(), "greeter").is_null());
 }
 
 TEST_F(ReconcilerTest, BreakingAnInitialisedCanaryLeavesTheRouteAsItWasAndFixingItClearsTheCondition) {
@@ -251,6 +271,36 @@ TEST_F(ReconcilerTest, BreakingAnInitialisedCanaryLeavesTheRouteAsItWasAndFixing
   ASSERT_TRUE(tick().ok());
   EXPECT_EQ(routeCanaryWeight(), 50);
   EXPECT_EQ(canaryStatus()["conditions"].dump().find(kValidatedCondition), std::string::npos);
+}
+
+// An admission webhook on Deployments refusing the primary's update (the API server's 422, the
+// same code as Pennant's own validation) is an error to retry, not an invalid Canary: the
+// promotion goes on at the next reconcile.
+TEST_F(ReconcilerTest, AnApiServer422DuringPromotionIsRetriedAndThePromotionGoesOn) {
+  initialise();
+  newRevision("greeter:v2");
+  ASSERT_TRUE(tick().ok());
+  markReady("greeter");
+  ASSERT_TRUE(tick().ok());
+  ASSERT_TRUE(tick().ok());
+  ASSERT_EQ(routeCanaryWeight(), 50);
+
+  fake->failNext(FakeKubeClient::Verb::kUpdate,
+                 absl::InvalidArgumentError("admission webhook \"policy.example.com\" denied the request"));
+  auto refused = tick();
+  EXPECT_FALSE(refused.ok());  // returned to the work queue, which retries it with back-off
+  EXPECT_EQ(image("greeter-primary"), "greeter:v1");
+  EXPECT_EQ(canaryStatus().value("conditions", Json::array()).dump().find(kValidatedCondition), std::string::npos);
+  EXPECT_TRUE(hasEvent("denied the request"));
+  EXPECT_EQ(routeCanaryWeight(), 50);
+
+  ASSERT_TRUE(tick().ok());
+  EXPECT_EQ(phase(), "Promoting");
+  EXPECT_EQ(image("greeter-primary"), "greeter:v2");
+  markReady("greeter-primary");
+  ASSERT_TRUE(tick().ok());
+  ASSERT_TRUE(tick().ok());
+  EXPECT_EQ(phase(), "Succeeded");
 }
 
 TEST_F(ReconcilerTest, ADeletedCanaryIsForgotten) {

@@ -18,7 +18,7 @@ api::CanaryStatus reparsed(const Json& status) {
 
 TEST(StatusWriter, DrainingIsAConditionThatRoundTrips) {
   api::CanaryStatus s;
-  s.phase = "Failed";
+  s.phase = api::Phase::kFailed;
   s.lastTransitionTime = "2027-01-15T08:00:00Z";
   s.conditions = Json::array({{{"type", "Promoted"}, {"status", "False"}, {"reason", "Failed"}}});
   s.draining = true;

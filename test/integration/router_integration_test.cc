@@ -6,6 +6,7 @@
 
 #include <functional>
 
+#include "analysis/route_state.h"
 #include "api/canary.h"
 #include "integration/cluster_env.h"
 #include "kube/errors.h"
@@ -142,7 +143,7 @@ TEST_F(RouterIntegration, EveryRenderedShapeIsAcceptedAndStable) {
     }
     if (shape.analysis != nullptr) manifest["spec"]["analysis"] = yaml(shape.analysis);
     api::Canary canary = createCanary(manifest);
-    router::RouteState state = router::routeStateFor(canary, shape.weight, shape.phase);
+    router::RouteState state = analysis::routeStateFor(canary, shape.weight, api::parsePhase(shape.phase).value());
     auto created = gw::applyRoute(*client_, canary, state);
     ASSERT_TRUE(created.ok()) << created.status();
     EXPECT_EQ(created->action, router::WriteAction::kCreated);
@@ -154,10 +155,10 @@ TEST_F(RouterIntegration, EveryRenderedShapeIsAcceptedAndStable) {
     ASSERT_TRUE(weights.ok()) << weights.status();
     EXPECT_EQ(weights->canary, shape.weight);
     // Shifting writes once, then again nothing.
-    auto shifted = gw::applyRoute(*client_, canary, router::routeStateFor(canary, 50, "Progressing"));
+    auto shifted = gw::applyRoute(*client_, canary, analysis::routeStateFor(canary, 50, api::Phase::kProgressing));
     ASSERT_TRUE(shifted.ok()) << shifted.status();
     EXPECT_EQ(shifted->action, router::WriteAction::kUpdated);
-    EXPECT_EQ(gw::applyRoute(*client_, canary, router::routeStateFor(canary, 50, "Progressing"))->action,
+    EXPECT_EQ(gw::applyRoute(*client_, canary, analysis::routeStateFor(canary, 50, api::Phase::kProgressing))->action,
               router::WriteAction::kUnchanged);
   }
 }
@@ -179,11 +180,11 @@ TEST_F(RouterIntegration, ReferencedRouteKeepsEverythingButWeights) {
   manifest["spec"]["analysis"] =
       yaml("{interval: 1m, threshold: 2, iterations: 5, match: [{headers: {x-canary: {exact: insider}}}]}");
   api::Canary canary = createCanary(manifest);
-  auto during = gw::applyRoute(*client_, canary, router::routeStateFor(canary, 100, "Progressing"));
+  auto during = gw::applyRoute(*client_, canary, analysis::routeStateFor(canary, 100, api::Phase::kProgressing));
   ASSERT_TRUE(during.ok()) << during.status();
   EXPECT_EQ(during->route["spec"]["rules"].size(), 3u);
   EXPECT_EQ(during->route["spec"]["rules"][0]["name"], "pennant-ab-main");
-  auto after = gw::applyRoute(*client_, canary, router::routeStateFor(canary, 0, "Succeeded"));
+  auto after = gw::applyRoute(*client_, canary, analysis::routeStateFor(canary, 0, api::Phase::kSucceeded));
   ASSERT_TRUE(after.ok()) << after.status();
   EXPECT_EQ(after->route["spec"], (*stored)["spec"]);
   EXPECT_EQ(after->route["metadata"]["labels"], (*stored)["metadata"]["labels"]);
@@ -232,7 +233,7 @@ TEST_F(RouterIntegration, InvalidInputIsStoppedBeforeTheServer) {
     auto canary = api::parseCanary(manifest);
     ASSERT_TRUE(canary.ok()) << canary.status();
     canary->namespace_ = ns_.name();
-    auto result = gw::applyRoute(*client_, *canary, router::routeStateFor(*canary, 10, ""));
+    auto result = gw::applyRoute(*client_, *canary, analysis::routeStateFor(*canary, 10, api::Phase::kNone));
     ASSERT_FALSE(result.ok());
     EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument) << result.status();
     EXPECT_NE(result.status().message().find(std::string(tc.field) + ":"), std::string::npos) << result.status();
@@ -284,7 +285,7 @@ class InterposingClient final : public kube::Client {
 TEST_F(RouterIntegration, ConflictingEditIsRetriedWithoutLosingIt) {
   ASSERT_TRUE(ns_.ok());
   api::Canary canary = createCanary(yaml(kGrpcBase));
-  ASSERT_TRUE(gw::applyRoute(*client_, canary, router::routeStateFor(canary, 0, "")).ok());
+  ASSERT_TRUE(gw::applyRoute(*client_, canary, analysis::routeStateFor(canary, 0, api::Phase::kNone)).ok());
   const kube::Resource resource = gw::routeResource(canary);
   InterposingClient racing(client_, [&] {
     auto route = client_->get(resource, ns_.name(), "greeter");
@@ -293,7 +294,7 @@ TEST_F(RouterIntegration, ConflictingEditIsRetriedWithoutLosingIt) {
     auto written = client_->update(resource, ns_.name(), *route);
     ASSERT_TRUE(written.ok()) << written.status();
   });
-  auto result = gw::applyRoute(racing, canary, router::routeStateFor(canary, 40, ""));
+  auto result = gw::applyRoute(racing, canary, analysis::routeStateFor(canary, 40, api::Phase::kNone));
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->attempts, 2);  // the first update hit a real 409
   auto stored = client_->get(resource, ns_.name(), "greeter");

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "analysis/route_state.h"
 #include "router/canary_fixtures.h"
 #include "router/gatewayapi/route_core.h"
 
@@ -14,7 +15,7 @@ using testing::yaml;
 
 Json renderSpec(const Json& manifest, int64_t weight = 0, std::string phase = "") {
   api::Canary c = canaryFrom(manifest);
-  auto route = desiredRoute(c, nullptr, routeStateFor(c, weight, std::move(phase)));
+  auto route = desiredRoute(c, nullptr, analysis::routeStateFor(c, weight, api::parsePhase(phase).value()));
   EXPECT_TRUE(route.ok()) << route.status();
   return route.ok() ? (*route)["spec"] : Json();
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "analysis/route_state.h"
 #include "router/canary_fixtures.h"
 #include "router/gatewayapi/route_core.h"
 
@@ -14,7 +15,7 @@ using testing::yaml;
 
 Json renderRoute(const Json& manifest, int64_t weight = 0, std::string phase = "") {
   api::Canary c = canaryFrom(manifest);
-  auto route = desiredRoute(c, nullptr, routeStateFor(c, weight, std::move(phase)));
+  auto route = desiredRoute(c, nullptr, analysis::routeStateFor(c, weight, api::parsePhase(phase).value()));
   EXPECT_TRUE(route.ok()) << route.status();
   return route.ok() ? *route : Json();
 }
@@ -117,7 +118,7 @@ TEST(FlaggerHttpRoute, V1beta1ProviderUsesV1beta1) {
 TEST(FlaggerHttpRoute, UnsupportedIstioSelectorsAreValidationErrors) {
   Json m = withService("{match: [{uri: {suffix: /x}}, {headers: {x: {prefix: a}}}]}");
   api::Canary c = canaryFrom(m);
-  auto route = desiredRoute(c, nullptr, routeStateFor(c, 0, ""));
+  auto route = desiredRoute(c, nullptr, analysis::routeStateFor(c, 0, api::Phase::kNone));
   ASSERT_FALSE(route.ok());
   auto lines = api::problemLines(route.status());
   EXPECT_EQ(lines, (std::vector<std::string>{

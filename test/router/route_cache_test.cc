@@ -6,6 +6,7 @@
 
 #include <map>
 
+#include "analysis/route_state.h"
 #include "fakes/fake_kube_client.h"
 #include "router/canary_fixtures.h"
 #include "router/gatewayapi/gateway_api_router.h"
@@ -40,14 +41,15 @@ TEST(RouteCache, ReadsComeFromTheCacheOnceItHoldsOurWrite) {
   auto cache = std::make_shared<RouteCache>(informer.lookup());
   GatewayApiRouter router(fake, cache);
   api::Canary c = canaryFrom(grpcCanaryManifest());
-  ASSERT_TRUE(router.setRoutes(c, routeStateFor(c, 0, "")).ok());  // not cached yet: read, then create
+  ASSERT_TRUE(
+      router.setRoutes(c, analysis::routeStateFor(c, 0, api::Phase::kNone)).ok());  // not cached yet: read, then create
   informer.sync(*fake, routeResource(c), "greeter");
   const int readsBefore = fake->callCount(Verb::kGet);
   for (int tick = 0; tick < 3; ++tick) {
     auto weights = router.getRoutes(c);
     ASSERT_TRUE(weights.ok()) << weights.status();
     EXPECT_EQ(weights->canary, 0);
-    auto unchanged = router.setRoutes(c, routeStateFor(c, 0, ""));
+    auto unchanged = router.setRoutes(c, analysis::routeStateFor(c, 0, api::Phase::kNone));
     ASSERT_TRUE(unchanged.ok());
     EXPECT_EQ(unchanged->action, WriteAction::kUnchanged);
   }
@@ -61,9 +63,10 @@ TEST(RouteCache, ACacheBehindOurOwnWriteIsNotTrusted) {
   auto cache = std::make_shared<RouteCache>(informer.lookup());
   GatewayApiRouter router(fake, cache);
   api::Canary c = canaryFrom(grpcCanaryManifest());
-  ASSERT_TRUE(router.setRoutes(c, routeStateFor(c, 0, "")).ok());
+  ASSERT_TRUE(router.setRoutes(c, analysis::routeStateFor(c, 0, api::Phase::kNone)).ok());
   informer.sync(*fake, routeResource(c), "greeter");
-  auto shifted = router.setRoutes(c, routeStateFor(c, 30, ""));  // one write, from the cached copy
+  auto shifted =
+      router.setRoutes(c, analysis::routeStateFor(c, 30, api::Phase::kNone));  // one write, from the cached copy
   ASSERT_TRUE(shifted.ok()) << shifted.status();
   EXPECT_EQ(shifted->action, WriteAction::kUpdated);
   EXPECT_EQ(shifted->attempts, 1);
@@ -86,13 +89,13 @@ TEST(RouteCache, AStaleCachedCopyCostsOneConflictAndARead) {
   auto cache = std::make_shared<RouteCache>(informer.lookup());
   GatewayApiRouter router(fake, cache);
   api::Canary c = canaryFrom(grpcCanaryManifest());
-  ASSERT_TRUE(router.setRoutes(c, routeStateFor(c, 0, "")).ok());
+  ASSERT_TRUE(router.setRoutes(c, analysis::routeStateFor(c, 0, api::Phase::kNone)).ok());
   informer.sync(*fake, routeResource(c), "greeter");
   // Someone else edits the route; the cache has not seen it.
   Json edited = *fake->get(routeResource(c), "demo", "greeter");
   edited["metadata"]["labels"]["team"] = "payments";
   ASSERT_TRUE(fake->update(routeResource(c), "demo", edited).ok());
-  auto shifted = router.setRoutes(c, routeStateFor(c, 10, ""));
+  auto shifted = router.setRoutes(c, analysis::routeStateFor(c, 10, api::Phase::kNone));
   ASSERT_TRUE(shifted.ok()) << shifted.status();
   EXPECT_EQ(shifted->attempts, 2);  // conditional write from the cached copy conflicted, then re-read
   Json stored = *fake->get(routeResource(c), "demo", "greeter");

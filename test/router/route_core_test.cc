@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "analysis/route_state.h"
 #include "api/problem.h"
 #include "router/canary_fixtures.h"
 
@@ -14,7 +15,7 @@ using testing::httpCanaryManifest;
 using testing::yaml;
 
 Json render(const api::Canary& c, int64_t weight, std::string phase = "", const Json* existing = nullptr) {
-  auto route = desiredRoute(c, existing, routeStateFor(c, weight, std::move(phase)));
+  auto route = desiredRoute(c, existing, analysis::routeStateFor(c, weight, api::parsePhase(phase).value()));
   EXPECT_TRUE(route.ok()) << route.status();
   return route.ok() ? *route : Json();
 }
@@ -92,7 +93,7 @@ TEST(TrafficSplitting, EveryShiftedRuleCarriesTheWeightForBothKinds) {
 TEST(TrafficSplitting, WeightOutsidePercentIsRejected) {
   api::Canary c = canaryFrom(grpcCanaryManifest());
   for (int64_t w : {-1, 101}) {
-    auto route = desiredRoute(c, nullptr, RouteState{w, "Progressing", false});
+    auto route = desiredRoute(c, nullptr, RouteState{w, false, false});
     ASSERT_FALSE(route.ok());
     EXPECT_TRUE(std::string(route.status().message()).starts_with("canaryWeight:"));
   }
@@ -208,7 +209,7 @@ TEST(ManagedRoute, NotOwnedRouteIsNeverOverwritten) {
              true}}) {
     Json existing = render(c, 0);
     existing["metadata"]["ownerReferences"] = yaml(tc.owners);
-    auto route = desiredRoute(c, &existing, routeStateFor(c, 10, ""));
+    auto route = desiredRoute(c, &existing, analysis::routeStateFor(c, 10, api::Phase::kNone));
     EXPECT_EQ(route.ok(), tc.owned) << tc.name << ": " << route.status();
     if (!tc.owned) {
       EXPECT_EQ(route.status().code(), StatusCode::kFailedPrecondition) << tc.name;
@@ -233,7 +234,7 @@ TEST(ReferencedRoute, RuleNamingOnlyOneBackendIsAnError) {
   api::Canary c = routeRefCanary();
   Json existing = userRoute();
   existing["spec"]["rules"][1]["backendRefs"] = yaml("[{name: greeter-canary, port: 9090}]");
-  auto route = desiredRoute(c, &existing, routeStateFor(c, 10, ""));
+  auto route = desiredRoute(c, &existing, analysis::routeStateFor(c, 10, api::Phase::kNone));
   ASSERT_FALSE(route.ok());
   EXPECT_EQ(route.status().code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(
@@ -246,7 +247,7 @@ TEST(ReferencedRoute, RouteWithoutSuchRuleIsAnError) {
   api::Canary c = routeRefCanary();
   Json existing = userRoute();
   existing["spec"]["rules"].erase(0);
-  auto route = desiredRoute(c, &existing, routeStateFor(c, 10, ""));
+  auto route = desiredRoute(c, &existing, analysis::routeStateFor(c, 10, api::Phase::kNone));
   ASSERT_FALSE(route.ok());
   EXPECT_NE(std::string(route.status().message()).find("has no rule listing both greeter-primary and greeter-canary"),
             std::string::npos);
@@ -254,10 +255,11 @@ TEST(ReferencedRoute, RouteWithoutSuchRuleIsAnError) {
 
 TEST(ReferencedRoute, MissingRouteOrWrongKindIsAnError) {
   api::Canary c = routeRefCanary();
-  EXPECT_EQ(desiredRoute(c, nullptr, routeStateFor(c, 10, "")).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(desiredRoute(c, nullptr, analysis::routeStateFor(c, 10, api::Phase::kNone)).status().code(),
+            StatusCode::kInvalidArgument);
   Json http = userRoute();
   http["kind"] = "HTTPRoute";
-  auto route = desiredRoute(c, &http, routeStateFor(c, 10, ""));
+  auto route = desiredRoute(c, &http, analysis::routeStateFor(c, 10, api::Phase::kNone));
   ASSERT_FALSE(route.ok());
   EXPECT_TRUE(std::string(route.status().message()).starts_with("spec.routeRef.kind:"));
 }
@@ -341,7 +343,8 @@ TEST(Mirroring, OnlyForBlueGreenWhileAnalysing) {
                          Case{"{interval: 1m, threshold: 2, stepWeight: 5, mirror: true}", 0, "Progressing", false}}) {
     Json m = grpcCanaryManifest();
     m["spec"]["analysis"] = yaml(tc.analysis);
-    EXPECT_EQ(routeStateFor(canaryFrom(m), tc.weight, tc.phase).mirror, tc.mirror) << tc.analysis << " " << tc.phase;
+    EXPECT_EQ(analysis::routeStateFor(canaryFrom(m), tc.weight, api::parsePhase(tc.phase).value()).mirror, tc.mirror)
+        << tc.analysis << " " << tc.phase;
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "analysis/route_state.h"
 #include "router/canary_fixtures.h"
 #include "router/gatewayapi/grpc_route.h"
 #include "router/gatewayapi/route_core.h"
@@ -57,7 +58,8 @@ TEST_P(UserRuleValidation, OneProblemNamingTheField) {
                                                       : problems[0].toString() + " / " + problems.back().toString());
   EXPECT_EQ(problems[0].field, tc.field) << problems[0].toString();
   // The same input never produces a route.
-  EXPECT_EQ(desiredRoute(c, nullptr, routeStateFor(c, 10, "")).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(desiredRoute(c, nullptr, analysis::routeStateFor(c, 10, api::Phase::kNone)).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 const char* kRules = "spec.service.route.rules";
@@ -152,8 +154,8 @@ TEST(RouteValidation, AbRulesThatOverflowTheRouteAreCaught) {
   m["spec"]["analysis"] = yaml("{interval: 1m, threshold: 2, iterations: 3, match: [{headers: {x: {exact: y}}}]}");
   api::Canary c = canaryFrom(m);
   EXPECT_TRUE(validateCanaryForRouting(c).empty());
-  EXPECT_TRUE(desiredRoute(c, nullptr, routeStateFor(c, 0, "Initialized")).ok());
-  auto during = desiredRoute(c, nullptr, routeStateFor(c, 100, "Progressing"));
+  EXPECT_TRUE(desiredRoute(c, nullptr, analysis::routeStateFor(c, 0, api::Phase::kInitialized)).ok());
+  auto during = desiredRoute(c, nullptr, analysis::routeStateFor(c, 100, api::Phase::kProgressing));
   ASSERT_FALSE(during.ok());
   EXPECT_EQ(api::problemLines(during.status()),
             std::vector<std::string>{"GRPCRoute greeter spec.rules: has 18 rules; Gateway API allows at most 16"});
@@ -181,7 +183,7 @@ TEST(RouteValidation, PrefixRewriteAllowsOneMatchPerRule) {
       "{interval: 1m, threshold: 2, iterations: 3, match: [{headers: {a: {exact: b}}, queryParams: {c: {exact: d}}}]}");
   api::Canary oneAb = canaryFrom(m);
   EXPECT_TRUE(validateCanaryForRouting(oneAb).empty());
-  EXPECT_TRUE(desiredRoute(oneAb, nullptr, routeStateFor(oneAb, 100, "Progressing")).ok());
+  EXPECT_TRUE(desiredRoute(oneAb, nullptr, analysis::routeStateFor(oneAb, 100, api::Phase::kProgressing)).ok());
 
   m["spec"]["analysis"] = yaml(
       "{interval: 1m, threshold: 2, iterations: 3, match: [{headers: {a: {exact: b}}}, {queryParams: {c: {exact: "

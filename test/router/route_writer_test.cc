@@ -4,6 +4,7 @@
 
 #include <functional>
 
+#include "analysis/route_state.h"
 #include "fakes/fake_kube_client.h"
 #include "router/canary_fixtures.h"
 #include "router/gatewayapi/route_core.h"
@@ -93,14 +94,14 @@ TEST(RouteWriter, ResourceAndNameFollowTheCanary) {
 TEST(RouteWriter, CreatesThenLeavesAnUnchangedRouteAlone) {
   FakeKubeClient fake;
   api::Canary c = managed();
-  auto created = applyRoute(fake, c, routeStateFor(c, 0, ""));
+  auto created = applyRoute(fake, c, analysis::routeStateFor(c, 0, api::Phase::kNone));
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_EQ(created->action, WriteAction::kCreated);
-  auto again = applyRoute(fake, c, routeStateFor(c, 0, ""));
+  auto again = applyRoute(fake, c, analysis::routeStateFor(c, 0, api::Phase::kNone));
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->action, WriteAction::kUnchanged);
   EXPECT_EQ(fake.callCount(Verb::kUpdate), 0);
-  auto shifted = applyRoute(fake, c, routeStateFor(c, 10, ""));
+  auto shifted = applyRoute(fake, c, analysis::routeStateFor(c, 10, api::Phase::kNone));
   ASSERT_TRUE(shifted.ok());
   EXPECT_EQ(shifted->action, WriteAction::kUpdated);
   EXPECT_EQ(canaryWeightIn(fake, c), 10);
@@ -109,14 +110,14 @@ TEST(RouteWriter, CreatesThenLeavesAnUnchangedRouteAlone) {
 TEST(RouteWriter, ConflictingConcurrentEditIsRetriedKeepingTheOtherWritersChange) {
   FakeKubeClient fake;
   api::Canary c = managed();
-  ASSERT_TRUE(applyRoute(fake, c, routeStateFor(c, 0, "")).ok());
+  ASSERT_TRUE(applyRoute(fake, c, analysis::routeStateFor(c, 0, api::Phase::kNone)).ok());
   InterposingClient racing(fake, [&] {
     auto route = fake.get(routeResource(c), "demo", "greeter");
     ASSERT_TRUE(route.ok());
     (*route)["metadata"]["annotations"]["other-writer"] = "was-here";
     ASSERT_TRUE(fake.update(routeResource(c), "demo", *route).ok());
   });
-  auto result = applyRoute(racing, c, routeStateFor(c, 20, ""));
+  auto result = applyRoute(racing, c, analysis::routeStateFor(c, 20, api::Phase::kNone));
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->action, WriteAction::kUpdated);
   EXPECT_EQ(result->attempts, 2);
@@ -128,9 +129,9 @@ TEST(RouteWriter, ConflictingConcurrentEditIsRetriedKeepingTheOtherWritersChange
 TEST(RouteWriter, GivesUpAfterRepeatedConflicts) {
   FakeKubeClient fake;
   api::Canary c = managed();
-  ASSERT_TRUE(applyRoute(fake, c, routeStateFor(c, 0, "")).ok());
+  ASSERT_TRUE(applyRoute(fake, c, analysis::routeStateFor(c, 0, api::Phase::kNone)).ok());
   fake.failNextUpdates(10);
-  auto result = applyRoute(fake, c, routeStateFor(c, 30, ""), 3);
+  auto result = applyRoute(fake, c, analysis::routeStateFor(c, 30, api::Phase::kNone), 3);
   EXPECT_EQ(result.status().code(), StatusCode::kAborted);
   EXPECT_EQ(fake.callCount(Verb::kUpdate), 3);
 }
@@ -139,7 +140,8 @@ TEST(RouteWriter, OtherErrorsAreReturnedWithoutRetry) {
   FakeKubeClient fake;
   api::Canary c = managed();
   fake.failNext(Verb::kGet, absl::PermissionDeniedError("forbidden"));
-  EXPECT_EQ(applyRoute(fake, c, routeStateFor(c, 0, "")).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(applyRoute(fake, c, analysis::routeStateFor(c, 0, api::Phase::kNone)).status().code(),
+            StatusCode::kPermissionDenied);
   EXPECT_EQ(fake.callCount(Verb::kCreate), 0);
 }
 
@@ -148,8 +150,9 @@ TEST(RouteWriter, NeverOverwritesARouteItDoesNotOwn) {
   api::Canary c = managed();
   Json foreign = writerUserRoute();
   ASSERT_TRUE(fake.create(routeResource(c), "demo", foreign).ok());
-  auto result = applyRoute(fake, c, routeStateFor(c, 10, ""));
+  auto result = applyRoute(fake, c, analysis::routeStateFor(c, 10, api::Phase::kNone));
   EXPECT_EQ(result.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(rejectionOf(result.status()), Rejection::kRouteNotOwned);
   EXPECT_EQ(fake.callCount(Verb::kUpdate), 0);
   EXPECT_EQ(canaryWeightIn(fake, c), 0);
 }
@@ -157,24 +160,40 @@ TEST(RouteWriter, NeverOverwritesARouteItDoesNotOwn) {
 TEST(RouteWriter, InvalidInputNeverReachesTheServer) {
   FakeKubeClient fake;
   api::Canary c = managed();
-  ASSERT_TRUE(applyRoute(fake, c, routeStateFor(c, 20, "")).ok());
+  ASSERT_TRUE(applyRoute(fake, c, analysis::routeStateFor(c, 20, api::Phase::kNone)).ok());
   c.analysis.stepWeight = 0;  // now invalid
-  auto result = applyRoute(fake, c, routeStateFor(c, 50, ""));
+  auto result = applyRoute(fake, c, analysis::routeStateFor(c, 50, api::Phase::kNone));
   EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(rejectionOf(result.status()), Rejection::kInvalidRoute);
   EXPECT_EQ(fake.callCount(Verb::kUpdate), 0);
   EXPECT_EQ(canaryWeightIn(fake, c), 20);  // traffic unchanged
+}
+
+// The API server's own 422 (an admission webhook, a CRD rule) has the same code as Pennant's
+// validation but is not a rejection: the controller retries it with back-off.
+TEST(RouteWriter, AnApiServer422IsReturnedUnmarkedSoTheControllerRetriesIt) {
+  FakeKubeClient fake;
+  api::Canary c = managed();
+  ASSERT_TRUE(applyRoute(fake, c, analysis::routeStateFor(c, 0, api::Phase::kNone)).ok());
+  fake.failNext(Verb::kUpdate,
+                absl::InvalidArgumentError("admission webhook \"routes.example.com\" denied the request"));
+  auto result = applyRoute(fake, c, analysis::routeStateFor(c, 10, api::Phase::kNone));
+  EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(rejectionOf(result.status()), std::nullopt);
+  EXPECT_TRUE(applyRoute(fake, c, analysis::routeStateFor(c, 10, api::Phase::kNone)).ok());
+  EXPECT_EQ(canaryWeightIn(fake, c), 10);
 }
 
 TEST(RouteWriter, DriftIsCorrectedWithoutResettingWeights) {
   FakeKubeClient fake;
   api::Canary c = managed();
-  ASSERT_TRUE(applyRoute(fake, c, routeStateFor(c, 30, "")).ok());
+  ASSERT_TRUE(applyRoute(fake, c, analysis::routeStateFor(c, 30, api::Phase::kNone)).ok());
   auto route = fake.get(routeResource(c), "demo", "greeter");
   (*route)["spec"]["hostnames"] = yaml("[drifted.example.com]");
   ASSERT_TRUE(fake.update(routeResource(c), "demo", *route).ok());
   // The controller reads the current weights back and writes them with the corrected spec.
   int64_t current = canaryWeightIn(fake, c);
-  auto result = applyRoute(fake, c, routeStateFor(c, current, "Progressing"));
+  auto result = applyRoute(fake, c, analysis::routeStateFor(c, current, api::Phase::kProgressing));
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result->action, WriteAction::kUpdated);
   EXPECT_EQ(result->route["spec"]["hostnames"], yaml("[grpc.example.com]"));
@@ -184,11 +203,12 @@ TEST(RouteWriter, DriftIsCorrectedWithoutResettingWeights) {
 TEST(RouteWriter, ReferencedRouteMustExistAndOnlyWeightsChange) {
   FakeKubeClient fake;
   api::Canary c = referenced();
-  EXPECT_EQ(applyRoute(fake, c, routeStateFor(c, 10, "")).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(applyRoute(fake, c, analysis::routeStateFor(c, 10, api::Phase::kNone)).status().code(),
+            StatusCode::kNotFound);
   EXPECT_EQ(fake.callCount(Verb::kCreate), 0);
   auto stored = fake.create(routeResource(c), "demo", writerUserRoute());
   ASSERT_TRUE(stored.ok());
-  auto result = applyRoute(fake, c, routeStateFor(c, 40, ""));
+  auto result = applyRoute(fake, c, analysis::routeStateFor(c, 40, api::Phase::kNone));
   ASSERT_TRUE(result.ok()) << result.status();
   Json expected = *stored;
   expected["spec"]["rules"][0]["backendRefs"][0]["weight"] = 60;

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "analysis/route_state.h"
 #include "fakes/fake_kube_client.h"
 #include "kube/errors.h"
 #include "router/canary_fixtures.h"
@@ -30,7 +31,7 @@ TEST(GatewayApiRouter, GetRoutesWaitsForAcceptance) {
   auto client = std::make_shared<fakes::FakeKubeClient>();
   api::Canary c = canaryFrom(grpcCanaryManifest());
   auto router = *makeRouter(c.provider, client);
-  ASSERT_TRUE(router->setRoutes(c, routeStateFor(c, 10, "")).ok());
+  ASSERT_TRUE(router->setRoutes(c, analysis::routeStateFor(c, 10, api::Phase::kNone)).ok());
   auto route = *client->get(gatewayapi::routeResource(c), "demo", "greeter");
   route["status"] = yaml(R"({parents: [{controllerName: example.io/gw,
       parentRef: {group: gateway.networking.k8s.io, kind: Gateway, name: public-gw, namespace: gateway-system},
@@ -60,7 +61,7 @@ TEST(GatewayApiRouter, FinalizeRestoresAReferencedRoute) {
   auto stored = client->create(gatewayapi::routeResource(c), "demo", user);
   ASSERT_TRUE(stored.ok());
   auto router = *makeRouter(c.provider, client);
-  auto during = router->setRoutes(c, routeStateFor(c, 100, "Progressing"));
+  auto during = router->setRoutes(c, analysis::routeStateFor(c, 100, api::Phase::kProgressing));
   ASSERT_TRUE(during.ok()) << during.status();
   EXPECT_EQ(during->route["spec"]["rules"].size(), 2u);
   ASSERT_TRUE(router->finalize(c).ok());
@@ -73,14 +74,14 @@ TEST(GatewayApiRouter, CheckRoutesFindsWhatSetRoutesWouldRefuseWithoutWriting) {
   api::Canary managed = canaryFrom(grpcCanaryManifest());
   auto router = *makeRouter(managed.provider, client);
   // A managed route that does not exist yet is fine (it will be created) and is not created here.
-  EXPECT_TRUE(router->checkRoutes(managed, routeStateFor(managed, 0, "Initialized")).ok());
+  EXPECT_TRUE(router->checkRoutes(managed, analysis::routeStateFor(managed, 0, api::Phase::kInitialized)).ok());
   EXPECT_TRUE(kube::isNotFound(client->get(gatewayapi::routeResource(managed), "demo", "greeter").status()));
 
   Json m = grpcCanaryManifest();
   m["spec"]["service"].erase("route");
   m["spec"]["routeRef"] = yaml("{apiVersion: gateway.networking.k8s.io/v1, kind: GRPCRoute, name: greeter}");
   api::Canary referenced = canaryFrom(m);
-  auto missing = router->checkRoutes(referenced, routeStateFor(referenced, 0, "Initialized"));
+  auto missing = router->checkRoutes(referenced, analysis::routeStateFor(referenced, 0, api::Phase::kInitialized));
   EXPECT_TRUE(kube::isNotFound(missing)) << missing;
 
   // A referenced route that never names the apex backends cannot be driven.
@@ -89,7 +90,7 @@ TEST(GatewayApiRouter, CheckRoutesFindsWhatSetRoutesWouldRefuseWithoutWriting) {
     spec: {rules: [{backendRefs: [{name: greeter-primary, port: 9090}]}]}})");
   auto stored = client->create(gatewayapi::routeResource(referenced), "demo", user);
   ASSERT_TRUE(stored.ok());
-  auto invalid = router->checkRoutes(referenced, routeStateFor(referenced, 0, "Initialized"));
+  auto invalid = router->checkRoutes(referenced, analysis::routeStateFor(referenced, 0, api::Phase::kInitialized));
   EXPECT_EQ(invalid.code(), StatusCode::kInvalidArgument) << invalid;
   auto after = client->get(gatewayapi::routeResource(referenced), "demo", "greeter");
   EXPECT_EQ(stringAt(*after, {"metadata", "resourceVersion"}), stringAt(*stored, {"metadata", "resourceVersion"}));

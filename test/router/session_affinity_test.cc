@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "analysis/route_state.h"
 #include "router/canary_fixtures.h"
 #include "router/gatewayapi/route_core.h"
 
@@ -22,7 +23,7 @@ Json affinityManifest(const char* status = nullptr) {
 }
 
 Json rulesAt(const api::Canary& c, int64_t weight) {
-  auto route = desiredRoute(c, nullptr, routeStateFor(c, weight, ""));
+  auto route = desiredRoute(c, nullptr, analysis::routeStateFor(c, weight, api::Phase::kNone));
   EXPECT_TRUE(route.ok()) << route.status();
   return route.ok() ? (*route)["spec"]["rules"] : Json();
 }
@@ -58,7 +59,7 @@ TEST(SessionAffinity, DuringARunStickyRulesAndSetCookie) {
       cookies.canary + "; Max-Age=300; Domain=flagger.app; HttpOnly; Partitioned; Path=/app; SameSite=Strict; Secure");
   EXPECT_TRUE(setCookieOf(rules[2]["backendRefs"][0]).starts_with(cookies.primary + "; Max-Age=30;"));
   // The weighted rule is the one read back.
-  Json route = *desiredRoute(c, nullptr, routeStateFor(c, 10, ""));
+  Json route = *desiredRoute(c, nullptr, analysis::routeStateFor(c, 10, api::Phase::kNone));
   EXPECT_EQ(readWeights(c, route)->canary, 10);
 }
 

@@ -29,7 +29,8 @@ StatusOr<Weights> GatewayApiRouter::getRoutes(const api::Canary& canary) {
 
 Status GatewayApiRouter::checkRoutes(const api::Canary& canary, const RouteState& state) {
   const kube::Resource resource = routeResource(canary);
-  std::shared_ptr<const Json> existing = cache_ ? cache_->fresh(resource, canary.namespace_, routeName(canary)) : nullptr;
+  std::shared_ptr<const Json> existing =
+      cache_ ? cache_->fresh(resource, canary.namespace_, routeName(canary)) : nullptr;
   if (existing == nullptr) {
     auto read = client_->get(resource, canary.namespace_, routeName(canary));
     if (read.ok()) {
@@ -47,7 +48,7 @@ Status GatewayApiRouter::checkRoutes(const api::Canary& canary, const RouteState
 Status GatewayApiRouter::finalize(const api::Canary& canary) {
   // A managed route is garbage-collected through its ownerReference.
   if (!canary.routeRef) return absl::OkStatus();
-  auto result = applyRoute(*client_, canary, routeStateFor(canary, 0, "Terminating"), kMaxWriteAttempts, cache_.get());
+  auto result = applyRoute(*client_, canary, RouteState{}, kMaxWriteAttempts, cache_.get());
   if (!result.ok() && kube::isNotFound(result.status())) return absl::OkStatus();
   return result.status();
 }

@@ -8,6 +8,7 @@
 #include "router/gatewayapi/route_json.h"
 #include "router/gatewayapi/route_validation.h"
 #include "router/gatewayapi/session_affinity.h"
+#include "router/route_rejection.h"
 
 namespace pennant::router::gatewayapi {
 namespace {
@@ -139,7 +140,7 @@ Json managedMetadata(const Canary& c, const Json* existing) {
 
 StatusOr<Json> managedSpec(const Canary& c, const RouteKind& kind, const RouteState& state) {
   PENNANT_ASSIGN_OR_RETURN(Json base, kind.baseRules(c));
-  const bool ab = abRulesActive(c, state.phase);
+  const bool ab = state.abRules && c.strategy() == api::Strategy::kAbTesting;
   const Split abSplit = clampSplit(state.canaryWeight);
   // A/B testing keeps the user's rules on the primary; only the A/B rules carry the weight.
   const Split shifted = c.strategy() == api::Strategy::kAbTesting ? Split{100, 0} : abSplit;
@@ -197,7 +198,7 @@ StatusOr<Json> referencedSpec(const Canary& c, const RouteKind& kind, const Json
   }
   if (!problems.empty()) return api::toStatus(problems);
 
-  const bool ab = abRulesActive(c, state.phase);
+  const bool ab = state.abRules && c.strategy() == api::Strategy::kAbTesting;
   const Split abSplit = clampSplit(state.canaryWeight);
   const Split split = c.strategy() == api::Strategy::kAbTesting ? Split{100, 0} : abSplit;
   Json rules = Json::array();
@@ -238,12 +239,9 @@ bool sameParent(const Json& a, const Json& b, const std::string& routeNamespace)
 
 }  // namespace
 
-bool abRulesActive(const Canary& canary, std::string_view phase) {
-  return canary.strategy() == api::Strategy::kAbTesting &&
-         (phase == "Progressing" || phase == "WaitingPromotion" || phase == "Promoting");
-}
+namespace {
 
-StatusOr<Json> desiredRoute(const Canary& canary, const Json* existing, const RouteState& state) {
+StatusOr<Json> buildRoute(const Canary& canary, const Json* existing, const RouteState& state) {
   api::Problems problems = validateCanaryForRouting(canary);
   if (state.canaryWeight < 0 || state.canaryWeight > 100) {
     problems.push_back({"canaryWeight", "must be between 0 and 100, got " + std::to_string(state.canaryWeight)});
@@ -277,6 +275,17 @@ StatusOr<Json> desiredRoute(const Canary& canary, const Json* existing, const Ro
       validateRouteSpec(kind, route["spec"], std::string(kind.kind()) + " " + canary.apexName() + " spec");
   if (!limits.empty()) return api::toStatus(limits);
   return route;
+}
+
+}  // namespace
+
+StatusOr<Json> desiredRoute(const Canary& canary, const Json* existing, const RouteState& state) {
+  StatusOr<Json> route = buildRoute(canary, existing, state);
+  if (route.ok()) return route;
+  // buildRoute does no I/O: each of its errors is about the Canary or the route and would recur.
+  return rejected(route.status().code() == absl::StatusCode::kFailedPrecondition ? Rejection::kRouteNotOwned
+                                                                                 : Rejection::kInvalidRoute,
+                  route.status());
 }
 
 StatusOr<Weights> readWeights(const Canary& canary, const Json& route) {
@@ -389,16 +398,3 @@ bool needsWrite(const Json& current, const Json& desired) {
 }
 
 }  // namespace pennant::router::gatewayapi
-
-namespace pennant::router {
-
-RouteState routeStateFor(const api::Canary& canary, int64_t weight, std::string phase) {
-  RouteState state;
-  state.canaryWeight = weight;
-  state.phase = phase.empty() ? (weight > 0 ? "Progressing" : "Initialized") : std::move(phase);
-  state.mirror = canary.strategy() == api::Strategy::kBlueGreen && canary.analysis.mirror && weight == 0 &&
-                 (state.phase == "Progressing" || state.phase == "WaitingPromotion");
-  return state;
-}
-
-}  // namespace pennant::router

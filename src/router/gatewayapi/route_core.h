@@ -19,9 +19,6 @@ inline constexpr std::string_view kAbRulePrefix = "pennant-ab-";
 inline constexpr const char* kKustomizeReconcile = "kustomize.toolkit.fluxcd.io/reconcile";
 inline constexpr const char* kHelmDriftDetection = "helm.toolkit.fluxcd.io/driftDetection";
 
-// True while A/B rules are on the route: A/B strategy and the analysis (or promotion) running.
-bool abRulesActive(const api::Canary& canary, std::string_view phase);
-
 // The complete route object (apiVersion, kind, metadata, spec) the controller writes.
 // `existing`: the route as stored (nullptr if none). Managed mode: spec is rebuilt from the
 // Canary with `state`'s weights; foreign labels, annotations and ownerReferences survive; a route
