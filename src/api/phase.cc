@@ -1,12 +1,11 @@
 #include "api/phase.h"
 
-#include <array>
-#include <utility>
+#include "common/name_table.h"
 
 namespace pennant::api {
 namespace {
 
-constexpr std::array<std::pair<Phase, std::string_view>, 12> kPhaseNames{{
+constexpr NameTable<Phase, 12> kPhaseNames{{
     {Phase::kNone, ""},
     {Phase::kInitializing, "Initializing"},
     {Phase::kInitialized, "Initialized"},
@@ -23,19 +22,9 @@ constexpr std::array<std::pair<Phase, std::string_view>, 12> kPhaseNames{{
 
 }  // namespace
 
-std::string_view phaseName(Phase phase) {
-  for (const auto& [p, name] : kPhaseNames) {
-    if (p == phase) return name;
-  }
-  return "";
-}
+std::string_view phaseName(Phase phase) { return nameIn(kPhaseNames, phase); }
 
-std::optional<Phase> parsePhase(std::string_view name) {
-  for (const auto& [p, n] : kPhaseNames) {
-    if (n == name) return p;
-  }
-  return std::nullopt;
-}
+std::optional<Phase> parsePhase(std::string_view name) { return valueIn(kPhaseNames, name); }
 
 std::vector<std::string> phaseNames() {
   std::vector<std::string> out;

@@ -1,12 +1,11 @@
 #include "api/webhook_type.h"
 
-#include <array>
-#include <utility>
+#include "common/name_table.h"
 
 namespace pennant::api {
 namespace {
 
-constexpr std::array<std::pair<HookType, std::string_view>, 8> kNames{{
+constexpr NameTable<HookType, 8> kHookTypeNames{{
     {HookType::kConfirmRollout, "confirm-rollout"},
     {HookType::kPreRollout, "pre-rollout"},
     {HookType::kRollout, "rollout"},
@@ -19,19 +18,11 @@ constexpr std::array<std::pair<HookType, std::string_view>, 8> kNames{{
 
 }  // namespace
 
-std::string_view hookTypeName(HookType type) {
-  for (const auto& [t, name] : kNames) {
-    if (t == type) return name;
-  }
-  return "rollout";
-}
+std::string_view hookTypeName(HookType type) { return nameIn(kHookTypeNames, type, "rollout"); }
 
 std::optional<HookType> parseHookType(std::string_view name) {
   if (name.empty()) return HookType::kRollout;
-  for (const auto& [t, n] : kNames) {
-    if (n == name) return t;
-  }
-  return std::nullopt;
+  return valueIn(kHookTypeNames, name);
 }
 
 }  // namespace pennant::api
