@@ -8,6 +8,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "e2e/e2e_env.h"
@@ -127,6 +128,34 @@ class Scenario : public ::testing::Test {
     E2E_ASSERT_OK(testbed::createSoon(*admin, res::canaries(), ns, canary));
     ASSERT_EQ(waitForPhase({"Initialized"}, 120s), "Initialized") << join(phasesSeen, " ");
     ASSERT_TRUE(testbed::eventually([&] { return testbed::replicasOf(*admin, ns, target) == 0; }, 60s));
+    // Initialized means the primary Deployment is Ready and the route written; the gateway learns
+    // the primary's endpoints a moment later (the EndpointSlice controller, then Traefik's watch),
+    // while the scaled-down target's Pod may still be listed for the canary Service. Calls sent in
+    // that moment reached the target's Pod in one run of the whole suite (7 calls of a rule that
+    // never names the canary with weight). Traffic starts once the primary Service lists a ready
+    // endpoint, the canary Service none, and Traefik has had kSettle to apply that.
+    const std::string apex = canary["spec"]["service"].value("name", target);
+    ASSERT_TRUE(testbed::eventually(
+        [&] { return readyEndpoints(apex + "-primary") > 0 && readyEndpoints(apex + "-canary") == 0; }, 60s))
+        << "primary " << readyEndpoints(apex + "-primary") << ", canary " << readyEndpoints(apex + "-canary");
+    std::this_thread::sleep_for(kSettle);
+  }
+
+  // Ready endpoints in the EndpointSlices of Service `service`.
+  int readyEndpoints(const std::string& service) const {
+    static const kube::Resource slices{"discovery.k8s.io", "v1", "endpointslices", true};
+    kube::ListOptions options;
+    options.labelSelector = "kubernetes.io/service-name=" + service;
+    auto list = admin->list(slices, ns, options);
+    if (!list.ok()) return -1;
+    int ready = 0;
+    for (const Json& slice : list->items) {
+      for (const Json& endpoint : slice.value("endpoints", Json::array())) {
+        const Json* isReady = findPath(endpoint, {"conditions", "ready"});
+        if (isReady != nullptr && isReady->is_boolean() && isReady->get<bool>()) ++ready;
+      }
+    }
+    return ready;
   }
 
   // Waits until the route's latest weights are `signature` (RouteRecorder's form, "80/20").
