@@ -12,7 +12,6 @@
 #include "controller/workload_sync.h"
 #include "kube/errors.h"
 #include "kube/resource.h"
-#include "router/gatewayapi/route_validation.h"
 #include "validation/canary_checks.h"
 #include "workload/config_refs.h"
 #include "workload/primary_deployment.h"

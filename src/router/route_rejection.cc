@@ -2,22 +2,21 @@
 
 #include <string>
 
+#include "common/name_table.h"
+
 namespace pennant::router {
 namespace {
 
 constexpr char kPayloadUrl[] = "type.pennant.dev/RouteRejection";
 
+constexpr NameTable<Rejection, 2> kReasons{{
+    {Rejection::kInvalidRoute, "InvalidRoute"},
+    {Rejection::kRouteNotOwned, "RouteNotOwned"},
+}};
+
 }  // namespace
 
-std::string_view reasonOf(Rejection why) {
-  switch (why) {
-    case Rejection::kInvalidRoute:
-      return "InvalidRoute";
-    case Rejection::kRouteNotOwned:
-      return "RouteNotOwned";
-  }
-  return "InvalidRoute";
-}
+std::string_view reasonOf(Rejection why) { return nameIn(kReasons, why, "InvalidRoute"); }
 
 Status rejected(Rejection why, Status status) {
   if (!status.ok()) status.SetPayload(kPayloadUrl, absl::Cord(std::string(reasonOf(why))));
@@ -27,8 +26,7 @@ Status rejected(Rejection why, Status status) {
 std::optional<Rejection> rejectionOf(const Status& status) {
   auto mark = status.GetPayload(kPayloadUrl);  // absl::optional: not std::optional in Debian's abseil
   if (!mark) return std::nullopt;
-  return std::string(*mark) == reasonOf(Rejection::kRouteNotOwned) ? Rejection::kRouteNotOwned
-                                                                   : Rejection::kInvalidRoute;
+  return valueIn(kReasons, std::string(*mark)).value_or(Rejection::kInvalidRoute);
 }
 
 }  // namespace pennant::router
